@@ -1,0 +1,185 @@
+/**
+ * The one place where configuration comes in: environment variables, validated with zod.
+ *
+ * Each process loads only the sections it needs (the CLI needs Temporal, not vendor keys), but
+ * every variable is declared here, once. A bad or missing variable stops start-up with a
+ * `ConfigError` that names the variable and what was expected, never its value.
+ */
+import { msToNumber } from '@temporalio/common/lib/time';
+import { z } from 'zod';
+import { Secret } from './secret';
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Empty strings count as unset: `FOO=` in a compose file or .env means "use the default".
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+function secret(what: string, pattern?: RegExp) {
+  return z
+    .string({ error: `required: ${what}` })
+    .min(1, { error: `required: ${what}` })
+    .refine((v) => !pattern || pattern.test(v), { error: `expected ${what}` })
+    .transform((v) => new Secret(v));
+}
+
+function optionalSecret(what: string) {
+  return z
+    .preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .optional()
+        .transform((v) => (v === undefined ? undefined : new Secret(v))),
+    )
+    .describe(what);
+}
+
+function url(what: string, fallback?: string) {
+  const base = z
+    .string({ error: `required: ${what} (an http or https URL)` })
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), {
+      error: `expected ${what} (an http or https URL)`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+  return fallback === undefined ? base : z.preprocess((v) => (v === '' || v === undefined ? fallback : v), base);
+}
+
+/** A duration such as `"6 hours"`, `"30s"` or `"1500"` (milliseconds), returned in milliseconds. */
+export function durationMs(fallback: string) {
+  return z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : v),
+    z.string().transform((v, ctx) => {
+      try {
+        const n = msToNumber(/^\d+$/.test(v) ? Number(v) : (v as never));
+        if (Number.isFinite(n) && n >= 0) return n;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "6 hours" or "2 days"` });
+      return z.NEVER;
+    }),
+  );
+}
+
+function positiveNumber(fallback: number) {
+  return z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : Number(v)),
+    z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }),
+  );
+}
+
+function port(fallback: number) {
+  return z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : Number(v)),
+    z
+      .number({ error: 'expected a TCP port (0-65535)' })
+      .int({ error: 'expected a TCP port (0-65535)' })
+      .min(0)
+      .max(65535, { error: 'expected a TCP port (0-65535)' }),
+  );
+}
+
+function bool(fallback: boolean) {
+  return z.preprocess(
+    (v) => (v === '' || v === undefined ? String(fallback) : String(v).toLowerCase()),
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+      .transform((v) => v === 'true' || v === '1'),
+  );
+}
+
+export const temporalSchema = z.object({
+  /** Unset means "no real cluster": `npm run dev` then starts the embedded service. */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.preprocess((v) => (v === '' || v === undefined ? 'default' : v), z.string().min(1)),
+  TEMPORAL_TASK_QUEUE: z.preprocess((v) => (v === '' || v === undefined ? 'background-checks' : v), z.string().min(1)),
+  TEMPORAL_TLS: bool(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Temporal Cloud API key; implies TLS. */
+  TEMPORAL_API_KEY: optionalSecret('a Temporal Cloud API key'),
+});
+
+export const percentSchema = z.object({
+  PERCENT_BASE_URL: url('the Percent (Goodstack) API base URL', 'https://api.goodstack.io'),
+  PERCENT_API_KEY: secret('a Percent secret key (starts with sk_ or sandbox_sk_)', /^(sandbox_)?sk_\S+$/),
+  PERCENT_TASK_QUEUE: z.preprocess((v) => (v === '' || v === undefined ? 'percent' : v), z.string().min(1)),
+  /** Worker-side limit of Percent calls per second across the task queue. */
+  PERCENT_MAX_ACTIVITIES_PER_SECOND: positiveNumber(10),
+});
+
+export const percentWebhookSchema = z.object({
+  PERCENT_WEBHOOK_SECRET: secret('the Percent webhook subscription secret'),
+});
+
+export const attestrSchema = z.object({
+  ATTESTR_BASE_URL: url('the Attestr API base URL', 'https://api.attestr.com'),
+  ATTESTR_API_VERSION: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'v1' : v),
+    z.string().regex(/^v\d+$/, { error: 'expected an Attestr API version such as v1, v2 or v3' }),
+  ),
+  ATTESTR_AUTH_TOKEN: secret('the Attestr Basic auth token issued by the Attestr dashboard'),
+  ATTESTR_TASK_QUEUE: z.preprocess((v) => (v === '' || v === undefined ? 'attestr' : v), z.string().min(1)),
+  ATTESTR_MAX_ACTIVITIES_PER_SECOND: positiveNumber(5),
+  /** Attestr does not document when daily limits (4293/4294) reset: wait this long before trying again. */
+  ATTESTR_DAILY_LIMIT_RETRY_DELAY: durationMs('1 hour'),
+  /** Low credit balance (4005) needs a person to top up: retry this rarely until told to resume. */
+  ATTESTR_LOW_CREDITS_RETRY_DELAY: durationMs('1 hour'),
+});
+
+export const httpSchema = z.object({
+  VENDOR_CONNECT_TIMEOUT: durationMs('5s'),
+  VENDOR_HEADERS_TIMEOUT: durationMs('15s'),
+  VENDOR_BODY_TIMEOUT: durationMs('15s'),
+  /** Upper bound on a vendor's `Retry-After`, so one bad header cannot park a check for days. */
+  VENDOR_RETRY_AFTER_CAP: durationMs('1 hour'),
+});
+
+export const processSchema = z.object({
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'info' : v),
+    z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'expected trace, debug, info, warn or error' }),
+  ),
+  INGRESS_PORT: port(8080),
+  METRICS_PORT: port(9464),
+});
+
+function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+}
+
+export type TemporalConfig = z.infer<typeof temporalSchema>;
+export type PercentConfig = z.infer<typeof percentSchema>;
+export type PercentWebhookConfig = z.infer<typeof percentWebhookSchema>;
+export type AttestrConfig = z.infer<typeof attestrSchema>;
+export type HttpConfig = z.infer<typeof httpSchema>;
+export type ProcessConfig = z.infer<typeof processSchema>;
+
+export const loadTemporalConfig = (env: Env = process.env): TemporalConfig => parse(temporalSchema, env);
+export const loadPercentConfig = (env: Env = process.env): PercentConfig => parse(percentSchema, env);
+export const loadPercentWebhookConfig = (env: Env = process.env): PercentWebhookConfig =>
+  parse(percentWebhookSchema, env);
+export const loadAttestrConfig = (env: Env = process.env): AttestrConfig => parse(attestrSchema, env);
+export const loadHttpConfig = (env: Env = process.env): HttpConfig => parse(httpSchema, env);
+export const loadProcessConfig = (env: Env = process.env): ProcessConfig => parse(processSchema, env);
+
+/** Everything the worker needs: all problems are reported at once, not one per restart. */
+export function loadWorkerConfig(env: Env = process.env) {
+  const schema = temporalSchema
+    .extend(percentSchema.shape)
+    .extend(attestrSchema.shape)
+    .extend(httpSchema.shape)
+    .extend(processSchema.shape);
+  return parse(schema, env);
+}
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
