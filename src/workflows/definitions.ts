@@ -68,6 +68,8 @@ export const searchAttributes = {
   verificationStatus: defineSearchAttributeKey('AgentVerificationStatus', 'KEYWORD'),
   profileId: defineSearchAttributeKey('AttestrProfileId', 'KEYWORD'),
   organisationId: defineSearchAttributeKey('OrganisationId', 'KEYWORD'),
+  /** Lets the webhook ingress find the check a Percent event belongs to. */
+  agentVerificationId: defineSearchAttributeKey('AgentVerificationId', 'KEYWORD'),
 } as const;
 
 /** Name → type, for registering the attributes on a cluster (`temporal operator search-attribute create`). */
@@ -76,4 +78,5 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   AgentVerificationStatus: 'Keyword',
   AttestrProfileId: 'Keyword',
   OrganisationId: 'Keyword',
+  AgentVerificationId: 'Keyword',
 } as const;
