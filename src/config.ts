@@ -7,6 +7,7 @@
  */
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { KeyRingError, parseKeyRing } from './codec/key-ring';
 import { Secret } from './secret';
 
 type Env = Record<string, string | undefined>;
@@ -152,6 +153,47 @@ export const processSchema = z.object({
   METRICS_PORT: port(9464),
 });
 
+export const codecSchema = z.object({
+  /**
+   * Payload encryption keys, `id:base64key` comma-separated, newest first (the newest encrypts,
+   * the others only decrypt older payloads). Unset means payloads are stored in clear: dev only.
+   */
+  PAYLOAD_CODEC_KEYS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        try {
+          return parseKeyRing(v);
+        } catch (error) {
+          if (!(error instanceof KeyRingError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      }),
+  ),
+});
+
+export const codecServerSchema = codecSchema.extend({
+  /** Loopback by default; any other address needs CODEC_SERVER_AUTH_TOKEN (the server refuses to start without). */
+  CODEC_SERVER_HOST: z.preprocess((v) => (v === '' || v === undefined ? '127.0.0.1' : v), z.string().min(1)),
+  CODEC_SERVER_PORT: port(8888),
+  /** Origins allowed to call the codec server from a browser: the Temporal UI's, comma-separated. */
+  CODEC_SERVER_CORS_ORIGINS: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'http://localhost:8233,http://localhost:8080' : v),
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter((o) => o !== ''),
+    ),
+  ),
+  /** Bearer token the codec server requires. Unset means no auth: only for a server bound to localhost. */
+  CODEC_SERVER_AUTH_TOKEN: optionalSecret('the bearer token callers of the codec server present'),
+});
+
 function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
@@ -164,6 +206,8 @@ export type PercentWebhookConfig = z.infer<typeof percentWebhookSchema>;
 export type AttestrConfig = z.infer<typeof attestrSchema>;
 export type HttpConfig = z.infer<typeof httpSchema>;
 export type ProcessConfig = z.infer<typeof processSchema>;
+export type CodecConfig = z.infer<typeof codecSchema>;
+export type CodecServerConfig = z.infer<typeof codecServerSchema>;
 
 export const loadTemporalConfig = (env: Env = process.env): TemporalConfig => parse(temporalSchema, env);
 export const loadPercentConfig = (env: Env = process.env): PercentConfig => parse(percentSchema, env);
@@ -172,6 +216,8 @@ export const loadPercentWebhookConfig = (env: Env = process.env): PercentWebhook
 export const loadAttestrConfig = (env: Env = process.env): AttestrConfig => parse(attestrSchema, env);
 export const loadHttpConfig = (env: Env = process.env): HttpConfig => parse(httpSchema, env);
 export const loadProcessConfig = (env: Env = process.env): ProcessConfig => parse(processSchema, env);
+export const loadCodecConfig = (env: Env = process.env): CodecConfig => parse(codecSchema, env);
+export const loadCodecServerConfig = (env: Env = process.env): CodecServerConfig => parse(codecServerSchema, env);
 
 /** Everything the worker needs: all problems are reported at once, not one per restart. */
 export function loadWorkerConfig(env: Env = process.env) {
