@@ -1,0 +1,2 @@
+export { createCodecServer, listen, type CodecServerOptions } from './server';
+export { fromJson, payloadsBodySchema, toJson, type PayloadsBody } from './payloads-json';
