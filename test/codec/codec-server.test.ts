@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, parseKeyRing } from '../../src/codec';
-import { createCodecServer, fromJson, listen, toJson } from '../../src/codec-server';
+import { createCodecServer, fromJson, listen, toJson, type PayloadsBody } from '../../src/codec-server';
 import { Secret } from '../../src/secret';
 import { codecKeysValue, randomKey } from '../helpers/codec-keys';
 
@@ -22,6 +22,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+const json = async (res: Response) => (await res.json()) as PayloadsBody & { message?: string };
+
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${base}${path}`, {
     method: 'POST',
@@ -35,20 +37,20 @@ describe('codec server', () => {
     const clear = toJson([defaultPayloadConverter.toPayload(agent)]);
     const encoded = await post('/encode', clear, { 'X-Namespace': 'default' });
     expect(encoded.status).toBe(200);
-    const encrypted = await encoded.json();
+    const encrypted = await json(encoded);
     expect(Buffer.from(encrypted.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     expect(Buffer.from(encrypted.payloads[0].data, 'base64').toString('latin1')).not.toContain('Hopper');
 
     const decoded = await post('/decode', encrypted);
     expect(decoded.status).toBe(200);
-    const [payload] = fromJson(await decoded.json());
+    const [payload] = fromJson(await json(decoded));
     expect(defaultPayloadConverter.fromPayload(payload)).toEqual(agent);
   });
 
   it('decodes payloads that an in-process codec encrypted (the worker)', async () => {
     const fromWorker = await codec.encode([defaultPayloadConverter.toPayload(agent)]);
     const res = await post('/decode', toJson(fromWorker));
-    expect(defaultPayloadConverter.fromPayload(fromJson(await res.json())[0])).toEqual(agent);
+    expect(defaultPayloadConverter.fromPayload(fromJson(await json(res))[0])).toEqual(agent);
   });
 
   it('answers the browser preflight for the UI origin without asking for auth', async () => {
@@ -105,14 +107,14 @@ describe('codec server', () => {
   it('rejects a malformed body with 400 naming the field', async () => {
     const res = await post('/decode', { payloads: [{ data: 42 }] });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/payloads\.0\.data/);
+    expect((await json(res)).message).toMatch(/payloads\.0\.data/);
   });
 
   it('reports an undecryptable payload with 422 and the key id', async () => {
     const other = new EncryptionCodec(parseKeyRing(codecKeysValue(randomKey('retired'))));
     const res = await post('/decode', toJson(await other.encode([defaultPayloadConverter.toPayload(agent)])));
     expect(res.status).toBe(422);
-    expect((await res.json()).message).toMatch(/key id "retired"/);
+    expect((await json(res)).message).toMatch(/key id "retired"/);
   });
 
   it('answers 404 on other paths and 405 on other methods', async () => {
