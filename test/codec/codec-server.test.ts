@@ -38,8 +38,8 @@ describe('codec server', () => {
     const encoded = await post('/encode', clear, { 'X-Namespace': 'default' });
     expect(encoded.status).toBe(200);
     const encrypted = await json(encoded);
-    expect(Buffer.from(encrypted.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    expect(Buffer.from(encrypted.payloads[0].data, 'base64').toString('latin1')).not.toContain('Hopper');
+    expect(Buffer.from(encrypted.payloads[0].metadata?.encoding ?? '', 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(encrypted.payloads[0].data ?? '', 'base64').toString('latin1')).not.toContain('Hopper');
 
     const decoded = await post('/decode', encrypted);
     expect(decoded.status).toBe(200);
