@@ -129,6 +129,8 @@ describe('parseVisibilityQuery: system attributes', () => {
       'late',
     ]);
     expect(select(`StartTime NOT BETWEEN '2024-01-02T00:00:00Z' AND '2024-01-09T00:00:00Z'`, all)).toEqual(['early']);
+    // Nanosecond fractions (as Go clients send them) are accepted; instants compare at millisecond precision.
+    expect(select(`StartTime = '2024-01-01T10:00:00.000000000Z'`, all)).toEqual(['early']);
     expect(select(`ExecutionTime > '2024-01-03T12:00:00Z'`, all)).toEqual(['late']);
     expect(select(`ExecutionTime = '2024-01-01T10:00:00Z'`, all)).toEqual(['early']); // defaults to StartTime
     expect(select(`CloseTime IS NULL`, all)).toEqual(['early']);
