@@ -1,0 +1,302 @@
+/**
+ * The background-check lifecycle of one nonprofit agent:
+ *
+ * 1. create the Percent agent verification (idempotent per check);
+ * 2. wait for the Attestr async request id (in the event, or by `asyncRequestReady`) until
+ *    `asyncRequestTimeout`, else `expired`;
+ * 3. associate it with the agent's Attestr profile;
+ * 4. wait for Percent's decision: by `verificationStatusChanged` (the webhook), and because
+ *    webhooks get lost, by reading the verification every `pollInterval` until
+ *    `decisionTimeout`, else `expired`.
+ *
+ * A decision that arrives early (say, a rejection while waiting for the async request) ends
+ * the check at once. Daily limits and low credits park the check in `blocked` until a long
+ * delay passes or `resume` arrives; other permanent vendor errors fail it with their typed
+ * failure. Workflow code: deterministic, no I/O; changes to it go through `patched()`.
+ */
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import * as wf from '@temporalio/workflow';
+import type { AttestrActivities, PercentActivities } from '../activities/types';
+import { FailureType } from '../failure-types';
+import { parseOnboardingEvent, type FieldProblem, type OnboardingEvent } from '../onboarding-event';
+import { enterStage, startProgress, toCheckStatus, type CheckProgress } from './check-progress';
+import {
+  asyncRequestReadySignal,
+  resumeSignal,
+  searchAttributes,
+  statusQuery,
+  verificationStatusChangedSignal,
+  type CheckResult,
+  type Stage,
+} from './definitions';
+import { idempotencyKeyFor } from './idempotency-key';
+import { attestrActivityOptions, percentActivityOptions } from './vendor-activity-options';
+import { blockingOf, workflowFailureFor } from './vendor-failures';
+import {
+  applyObservation,
+  emptyVerificationState,
+  isDecided,
+  type VerificationObservation,
+  type VerificationState,
+} from './verification-state';
+import type { WorkerSettings, WorkerSettingsActivities } from './worker-settings';
+
+export const DEFAULT_TIMEOUTS = {
+  asyncRequestTimeout: '7 days',
+  decisionTimeout: '30 days',
+  pollInterval: '6 hours',
+} as const;
+
+const { readWorkerSettings } = wf.proxyLocalActivities<WorkerSettingsActivities>({
+  startToCloseTimeout: '10 seconds',
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResult> {
+  let progress: CheckProgress = startProgress('creating_verification', new Date());
+  let verification: VerificationState = emptyVerificationState();
+  let asyncRequestId: string | undefined;
+  let resumes = 0;
+  /** Status signals that came before the check knew its verification id. */
+  const early: VerificationObservation[] = [];
+  /** What the UI shows in "current details"; rebuilt on every change. */
+  let waitingFor = 'Starting';
+  const published: Partial<Record<keyof typeof searchAttributes, string>> = {};
+
+  // Handlers first, so signals and queries that arrive with the first task are not missed.
+  wf.setHandler(statusQuery, () => toCheckStatus(progress, verification, asyncRequestId));
+  wf.setHandler(asyncRequestReadySignal, (signal) => {
+    const id = typeof signal?.asyncRequestId === 'string' ? signal.asyncRequestId.trim() : '';
+    if (id === '') {
+      wf.log.warn('Ignored asyncRequestReady without an asyncRequestId');
+    } else if (asyncRequestId === undefined) {
+      asyncRequestId = id;
+      publish();
+    } else if (asyncRequestId !== id) {
+      wf.log.warn('Ignored asyncRequestReady: the check already has an async request', { asyncRequestId, ignored: id });
+    }
+  });
+  wf.setHandler(verificationStatusChangedSignal, (signal) => {
+    if (typeof signal?.agentVerificationId !== 'string' || typeof signal.status !== 'string') {
+      wf.log.warn('Ignored verificationStatusChanged without agentVerificationId or status');
+      return;
+    }
+    observe({
+      source: 'signal',
+      eventId: typeof signal.eventId === 'string' ? signal.eventId : undefined,
+      agentVerificationId: signal.agentVerificationId,
+      status: signal.status,
+      rejectionReasonCode: signal.rejectionReasonCode,
+      occurredAt: signal.occurredAt,
+    });
+  });
+  wf.setHandler(resumeSignal, () => {
+    resumes++;
+  });
+
+  function observe(obs: VerificationObservation): void {
+    const { state, verdict } = applyObservation(verification, obs);
+    verification = state;
+    if (verdict === 'too_early') early.push(obs);
+    else if (verdict === 'applied') publish();
+    else if (verdict !== 'unchanged') {
+      wf.log.info('Ignored a verification status', {
+        verdict,
+        source: obs.source,
+        eventId: obs.eventId,
+        agentVerificationId: obs.agentVerificationId,
+        status: obs.status,
+      });
+    }
+  }
+
+  function enter(stage: Stage, details: string, blockedReason?: string): void {
+    progress = enterStage(progress, stage, new Date(), blockedReason);
+    waitingFor = details;
+    publish();
+  }
+
+  /** Search attributes (ids and states only, no personal data) and the UI's current details. */
+  function publish(): void {
+    const values: Partial<Record<keyof typeof searchAttributes, string>> = {
+      stage: progress.stage,
+      verificationStatus: verification.status,
+      agentVerificationId: verification.id,
+    };
+    const updates = (Object.keys(values) as (keyof typeof values)[])
+      .filter((name) => values[name] !== undefined && values[name] !== published[name])
+      .map((name) => {
+        published[name] = values[name];
+        return { key: searchAttributes[name], value: values[name] as string };
+      });
+    if (updates.length > 0) wf.upsertSearchAttributes(updates);
+    const facts = [
+      verification.id && `verification ${verification.id}: ${verification.status ?? 'unknown'}`,
+      asyncRequestId && `async request ${asyncRequestId}`,
+    ].filter(Boolean);
+    wf.setCurrentDetails(`**${progress.stage}**: ${waitingFor}${facts.length ? `\n\n${facts.join(', ')}` : ''}`);
+  }
+
+  const parsed = parseOnboardingEvent(input);
+  if (!parsed.ok) {
+    enter('failed', 'Invalid onboarding event');
+    throw invalidEventFailure(parsed.problems);
+  }
+  const event = parsed.event;
+  // The schema checked these are durations `ms` understands.
+  const durationMs = (d: string) => msToNumber(d as Duration);
+  const timeouts = {
+    asyncRequestMs: durationMs(event.options?.asyncRequestTimeout ?? DEFAULT_TIMEOUTS.asyncRequestTimeout),
+    decisionMs: durationMs(event.options?.decisionTimeout ?? DEFAULT_TIMEOUTS.decisionTimeout),
+    pollMs: durationMs(event.options?.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval),
+  };
+  wf.upsertSearchAttributes([
+    { key: searchAttributes.profileId, value: event.profileId },
+    ...(event.agent.organisationId
+      ? [{ key: searchAttributes.organisationId, value: event.agent.organisationId }]
+      : []),
+  ]);
+
+  try {
+    enter('creating_verification', 'Creating the Percent agent verification');
+    const settings = await readWorkerSettings();
+    const percent = wf.proxyActivities<PercentActivities>({
+      ...percentActivityOptions,
+      taskQueue: settings.percentTaskQueue,
+    });
+    const attestr = wf.proxyActivities<AttestrActivities>({
+      ...attestrActivityOptions,
+      taskQueue: settings.attestrTaskQueue,
+    });
+    const callVendor = vendorCaller(settings);
+
+    const info = wf.workflowInfo();
+    const created = await callVendor('Creating the Percent agent verification', () =>
+      percent.createAgentVerification({
+        idempotencyKey: idempotencyKeyFor(info.workflowId, info.firstExecutionRunId),
+        agent: event.agent,
+      }),
+    );
+    observe({ source: 'created', agentVerificationId: created.id, ...summaryFields(created) });
+    for (const obs of early.splice(0)) observe(obs);
+    if (isDecided(verification)) return decided();
+
+    // 2. The async request id.
+    asyncRequestId ??= event.asyncRequestId;
+    const asyncDeadline = Date.now() + timeouts.asyncRequestMs;
+    enter(
+      'awaiting_async_request',
+      `Waiting for the Attestr async request id (signal \`asyncRequestReady\`) until ${iso(asyncDeadline)}`,
+    );
+    const ready = await wf.condition(
+      () => asyncRequestId !== undefined || isDecided(verification),
+      timeouts.asyncRequestMs,
+      { summary: 'asyncRequestTimeout' },
+    );
+    if (isDecided(verification)) return decided();
+    if (!ready || asyncRequestId === undefined) return expired('no async request id arrived in time');
+    const asyncId: string = asyncRequestId;
+
+    // 3. Associate it with the profile.
+    enter('associating', `Associating async request ${asyncId} with Attestr profile ${event.profileId}`);
+    await callVendor('Associating the async request with the Attestr profile', () =>
+      attestr.associateAsyncRequest({ profileId: event.profileId, asyncRequestId: asyncId }),
+    );
+
+    // 4. The decision: webhook signals, with polling for the ones that get lost.
+    const decisionDeadline = Date.now() + timeouts.decisionMs;
+    const waitingForDecision = `Waiting for Percent's decision (signal \`verificationStatusChanged\`, polling every ${event.options?.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval}) until ${iso(decisionDeadline)}`;
+    enter('awaiting_decision', waitingForDecision);
+    for (;;) {
+      const untilNextPoll = Math.max(1, Math.min(timeouts.pollMs, decisionDeadline - Date.now()));
+      await wf.condition(() => isDecided(verification), untilNextPoll, { summary: 'pollInterval' });
+      if (isDecided(verification)) return decided();
+      // A last read at the deadline too: a decision whose webhook was lost still counts.
+      const current = await callVendor('Reading the Percent agent verification', () =>
+        percent.getAgentVerification({ agentVerificationId: created.id }),
+      );
+      if (progress.stage !== 'awaiting_decision') enter('awaiting_decision', waitingForDecision);
+      observe({ source: 'poll', agentVerificationId: current.id, ...summaryFields(current) });
+      if (isDecided(verification)) return decided();
+      if (Date.now() >= decisionDeadline) return expired('no decision before decisionTimeout');
+    }
+  } catch (err) {
+    if (wf.isCancellation(err)) {
+      enter('cancelled', 'Cancelled');
+      throw err;
+    }
+    if (err instanceof wf.ApplicationFailure) enter('failed', err.message);
+    throw err;
+  }
+
+  /** Runs a vendor activity; on a daily limit or low credits, parks the check and tries again. */
+  function vendorCaller(settings: WorkerSettings) {
+    return async function callVendor<T>(doing: string, call: () => Promise<T>): Promise<T> {
+      for (;;) {
+        try {
+          return await call();
+        } catch (err) {
+          if (wf.isCancellation(err)) throw err;
+          const blocking = blockingOf(err);
+          if (blocking === undefined) throw workflowFailureFor(err, doing) ?? err;
+          const { stage, details } = { stage: progress.stage, details: waitingFor };
+          const delayMs =
+            blocking.type === FailureType.LowCredits
+              ? settings.lowCreditsRetryDelayMs
+              : settings.dailyLimitRetryDelayMs;
+          const retryAt = iso(Date.now() + delayMs);
+          enter(
+            'blocked',
+            `${doing}: ${blocking.reason}. Trying again at ${retryAt}, or at once on \`resume\``,
+            blocking.reason,
+          );
+          const resumesBefore = resumes;
+          await wf.condition(() => resumes > resumesBefore, delayMs, { summary: `blocked: ${blocking.type}` });
+          enter(stage, details);
+        }
+      }
+    };
+  }
+
+  function decided(): CheckResult {
+    const outcome = verification.status === 'approved' ? 'approved' : 'rejected';
+    enter(outcome, `Percent ${outcome} the agent verification`);
+    return {
+      outcome,
+      agentVerificationId: verification.id as string,
+      ...(asyncRequestId !== undefined ? { asyncRequestId } : {}),
+      ...(outcome === 'rejected' ? { rejectionReasonCode: verification.rejectionReasonCode ?? null } : {}),
+      decidedAt: new Date().toISOString(),
+    };
+  }
+
+  function expired(why: string): CheckResult {
+    enter('expired', `Expired: ${why}`);
+    return {
+      outcome: 'expired',
+      agentVerificationId: verification.id as string,
+      ...(asyncRequestId !== undefined ? { asyncRequestId } : {}),
+      decidedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function summaryFields(summary: Awaited<ReturnType<PercentActivities['getAgentVerification']>>) {
+  return {
+    status: summary.status,
+    externalActionRequired: summary.externalActionRequired,
+    rejectionReasonCode: summary.rejectionReasonCode,
+  };
+}
+
+/** Names the fields and what was expected, never their values (they may be personal data). */
+function invalidEventFailure(problems: FieldProblem[]): wf.ApplicationFailure {
+  return wf.ApplicationFailure.create({
+    type: FailureType.InvalidOnboardingEvent,
+    message: `Invalid onboarding event: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    details: [{ problems }],
+    nonRetryable: true,
+  });
+}

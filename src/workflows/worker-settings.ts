@@ -1,0 +1,26 @@
+/**
+ * Deployment settings the workflow needs but cannot read itself (workflow code has no access to
+ * the environment): the vendors' task queues and how long a blocked check waits. The workflow
+ * worker serves them through a local activity, so each check records them once, at its start,
+ * in its history and replays with the same values.
+ *
+ * Because a running check keeps the task queues it started with, drain the old queues (keep a
+ * worker on them) before renaming `PERCENT_TASK_QUEUE` or `ATTESTR_TASK_QUEUE`.
+ */
+export interface WorkerSettings {
+  percentTaskQueue: string;
+  attestrTaskQueue: string;
+  /** How long a check blocked on an Attestr daily limit waits before trying again. */
+  dailyLimitRetryDelayMs: number;
+  /** How long a check blocked on low Attestr credits waits before trying again (or until `resume`). */
+  lowCreditsRetryDelayMs: number;
+}
+
+export interface WorkerSettingsActivities {
+  readWorkerSettings(): Promise<WorkerSettings>;
+}
+
+export function createWorkerSettingsActivities(settings: WorkerSettings): WorkerSettingsActivities {
+  const copy = { ...settings };
+  return { readWorkerSettings: async () => ({ ...copy }) };
+}
