@@ -131,13 +131,19 @@ const NETWORK_MEANINGS: Record<string, string> = {
   EPIPE: 'connection closed while sending',
 };
 
-/** The most specific error code in an undici error and its causes. */
+/**
+ * The most specific error code in an undici error and its causes. Duck-typed: errors from Node's
+ * core may come from another realm (jest, vm), where `instanceof Error` is false.
+ */
 function networkCode(err: unknown): string {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
     if (typeof code === 'string' && code !== 'UND_ERR') return code;
+    e = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
   }
-  return err instanceof Error ? err.name : 'unknown';
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : 'unknown';
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
