@@ -1,0 +1,95 @@
+/**
+ * Vendor simulators: one local HTTP server playing Percent (Goodstack) agent verifications and
+ * Attestr factx profiles by their contracts, with fault injection and request counters.
+ */
+import type { AddressInfo } from 'node:net';
+import { AttestrSimulator } from './attestr';
+import { FaultInjector } from './faults';
+import { SimulatorLifecycle } from './lifecycle';
+import { PercentSimulator } from './percent';
+import { createSimulatorServer } from './server';
+import type { SimulatorOptions, VendorSimulators } from './types';
+import { WebhookSender } from './webhooks';
+
+export * from './types';
+export { signWebhookBody } from './webhooks';
+
+export const defaultPercentApiKey = 'sk_test_simulator';
+export const defaultAttestrAuthToken = 'attestr-simulator-token';
+
+export async function startVendorSimulators(options: SimulatorOptions = {}): Promise<VendorSimulators> {
+  const host = options.host ?? '127.0.0.1';
+  const percentApiKey = options.percentApiKey ?? defaultPercentApiKey;
+  const attestrAuthToken = options.attestrAuthToken ?? defaultAttestrAuthToken;
+  let url = '';
+
+  const lifecycle = new SimulatorLifecycle();
+  const faults = new FaultInjector(options.seed ?? 1);
+  const webhooks = new WebhookSender(options.webhook);
+  const percent = new PercentSimulator({
+    apiKey: percentApiKey,
+    initialStatus: options.percentInitialStatus ?? 'pending_user_verification',
+    autoAdvance: options.autoAdvance,
+    webhooks,
+    timers: lifecycle,
+    baseUrl: () => url,
+  });
+  const attestr = new AttestrSimulator({
+    authToken: attestrAuthToken,
+    autoCreateProfiles: options.autoCreateProfiles ?? false,
+    autoCreateAsyncRequests: options.autoCreateAsyncRequests ?? false,
+  });
+  const server = createSimulatorServer({
+    percent,
+    attestr,
+    faults,
+    lifecycle,
+    attestrVersions: new Set(options.attestrVersions ?? ['v1', 'v2', 'v3']),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    percentBaseUrl: url,
+    attestrBaseUrl: url,
+    percentApiKey,
+    attestrAuthToken,
+    injectFault: (route, fault, faultOptions) => faults.inject(route, fault, faultOptions),
+    clearFaults: (route) => faults.clear(route),
+    requestCount: (route) => faults.count(route),
+    waitForRequests: (route, count) => faults.waitForRequests(route, count),
+    resetCounts: () => faults.resetCounts(),
+    percent: {
+      verifications: () => percent.verifications(),
+      setStatus: (id, status, extra) => percent.setStatus(id, status, extra),
+      webhooksSent: () => webhooks.sent(),
+      webhookEvents: () => webhooks.events(),
+      redeliverWebhook: (eventId) => webhooks.redeliver(eventId),
+    },
+    attestr: {
+      addProfile: (profileId) => attestr.addProfile(profileId),
+      archiveProfile: (profileId) => attestr.archiveProfile(profileId),
+      addAsyncRequest: (type) => attestr.addAsyncRequest(type),
+      profileItems: (profileId) => attestr.profileItems(profileId),
+    },
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        lifecycle.close();
+        server.close(() => resolve());
+        // Keep-alive and hung connections would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
