@@ -1,0 +1,81 @@
+/** CLI usage and input handling: everything here is decided before any Temporal call. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cli, mustNotConnect } from './helpers';
+
+beforeEach(() => mustNotConnect.mockClear());
+afterEach(() => expect(mustNotConnect).not.toHaveBeenCalled());
+
+describe('client CLI arguments', () => {
+  it('prints the usage on help, exit 0', async () => {
+    const res = await cli(['--help'], { connect: mustNotConnect });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('async-request <profileId> <asyncRequestId>');
+  });
+
+  it.each([
+    [[], 'missing command'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['status'], 'wrong number of arguments for "status"'],
+    [['async-request', 'p1'], 'wrong number of arguments for "async-request"'],
+    [['status', 'p1', '--stage', 'blocked'], '--stage does not apply to "status"'],
+    [['list', '--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with exit 2 and the usage', async (argv, message) => {
+    const res = await cli(argv, { connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(message);
+    expect(res.stderr).toContain('Usage:');
+    expect(res.stdout).toBe('');
+  });
+
+  it.each([
+    [['list', '--stage', 'pending'], '--stage: expected one of creating_verification'],
+    [['list', '--limit', '0'], '--limit: expected a positive integer'],
+  ])('refuses bad option values %j with exit 2', async (argv, message) => {
+    const res = await cli(argv, { connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(message);
+  });
+
+  it('reports an unreadable event file', async () => {
+    const res = await cli(['start', '/nonexistent/event.json'], { connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('error: cannot read /nonexistent/event.json: ENOENT\n');
+  });
+
+  it('names every invalid field of an event read from stdin, without echoing values', async () => {
+    const stdin = JSON.stringify({ eventId: 'e1', profileId: 'p1', agent: { firstName: 'A', email: 'secret-ish' } });
+    const res = await cli(['start', '-'], { stdin, connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('invalid onboarding event');
+    expect(res.stderr).toContain('agent.lastName:');
+    expect(res.stderr).toContain('agent.email:');
+    expect(res.stderr).not.toContain('secret-ish');
+  });
+
+  it('refuses an event file that is not JSON', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cli-'));
+    const file = path.join(dir, 'event.json');
+    await writeFile(file, '{ not json');
+    const res = await cli(['start', file], { connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(`error: ${file} is not valid JSON\n`);
+  });
+
+  it('reports a bad TEMPORAL_* variable by name with exit 2', async () => {
+    const res = await cli(['status', 'p1'], { env: { TEMPORAL_TLS: 'maybe' }, connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('TEMPORAL_TLS: expected true or false');
+  });
+
+  it('says which address it could not reach, exit 1', async () => {
+    const connect = jest.fn(async () => {
+      throw new Error('Failed to connect before the deadline');
+    });
+    const res = await cli(['status', 'p1'], { env: { TEMPORAL_ADDRESS: '10.1.2.3:7233' }, connect });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('error: cannot reach Temporal at 10.1.2.3:7233: Failed to connect before the deadline\n');
+    expect(connect).toHaveBeenCalledTimes(1);
+  });
+});
