@@ -17,7 +17,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import * as wf from '@temporalio/workflow';
-import type { AttestrActivities, PercentActivities } from '../activities/types';
+import type { PercentActivities } from '../activities/types';
 import { FailureType } from '../failure-types';
 import { parseOnboardingEvent, type FieldProblem, type OnboardingEvent } from '../onboarding-event';
 import { enterStage, startProgress, toCheckStatus, type CheckProgress } from './check-progress';
@@ -31,7 +31,7 @@ import {
   type Stage,
 } from './definitions';
 import { idempotencyKeyFor } from './idempotency-key';
-import { attestrActivityOptions, percentActivityOptions } from './vendor-activity-options';
+import { vendorActivities } from './vendor-activities';
 import { blockingOf, workflowFailureFor } from './vendor-failures';
 import {
   applyObservation,
@@ -40,13 +40,16 @@ import {
   type VerificationObservation,
   type VerificationState,
 } from './verification-state';
-import type { WorkerSettings, WorkerSettingsActivities } from './worker-settings';
+import type { WorkerSettingsActivities } from './worker-settings';
 
 export const DEFAULT_TIMEOUTS = {
   asyncRequestTimeout: '7 days',
   decisionTimeout: '30 days',
   pollInterval: '6 hours',
 } as const;
+
+/** When a blocking failure does not say how long to wait (the vendor layer normally does). */
+const BLOCKED_RETRY_DELAY_MS = 60 * 60 * 1000;
 
 const { readWorkerSettings } = wf.proxyLocalActivities<WorkerSettingsActivities>({
   startToCloseTimeout: '10 seconds',
@@ -162,19 +165,11 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
   try {
     enter('creating_verification', 'Creating the Percent agent verification');
     const settings = await readWorkerSettings();
-    const percent = wf.proxyActivities<PercentActivities>({
-      ...percentActivityOptions,
-      taskQueue: settings.percentTaskQueue,
-    });
-    const attestr = wf.proxyActivities<AttestrActivities>({
-      ...attestrActivityOptions,
-      taskQueue: settings.attestrTaskQueue,
-    });
-    const callVendor = vendorCaller(settings);
+    const vendors = vendorActivities(settings);
 
     const info = wf.workflowInfo();
     const created = await callVendor('Creating the Percent agent verification', () =>
-      percent.createAgentVerification({
+      vendors.createAgentVerification({
         idempotencyKey: idempotencyKeyFor(info.workflowId, info.firstExecutionRunId),
         agent: event.agent,
       }),
@@ -202,7 +197,7 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
     // 3. Associate it with the profile.
     enter('associating', `Associating async request ${asyncId} with Attestr profile ${event.profileId}`);
     await callVendor('Associating the async request with the Attestr profile', () =>
-      attestr.associateAsyncRequest({ profileId: event.profileId, asyncRequestId: asyncId }),
+      vendors.associateAsyncRequest({ profileId: event.profileId, asyncRequestId: asyncId }),
     );
 
     // 4. The decision: webhook signals, with polling for the ones that get lost.
@@ -215,7 +210,7 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
       if (isDecided(verification)) return decided();
       // A last read at the deadline too: a decision whose webhook was lost still counts.
       const current = await callVendor('Reading the Percent agent verification', () =>
-        percent.getAgentVerification({ agentVerificationId: created.id }),
+        vendors.getAgentVerification({ agentVerificationId: created.id }),
       );
       if (progress.stage !== 'awaiting_decision') enter('awaiting_decision', waitingForDecision);
       observe({ source: 'poll', agentVerificationId: current.id, ...summaryFields(current) });
@@ -232,32 +227,26 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
   }
 
   /** Runs a vendor activity; on a daily limit or low credits, parks the check and tries again. */
-  function vendorCaller(settings: WorkerSettings) {
-    return async function callVendor<T>(doing: string, call: () => Promise<T>): Promise<T> {
-      for (;;) {
-        try {
-          return await call();
-        } catch (err) {
-          if (wf.isCancellation(err)) throw err;
-          const blocking = blockingOf(err);
-          if (blocking === undefined) throw workflowFailureFor(err, doing) ?? err;
-          const { stage, details } = { stage: progress.stage, details: waitingFor };
-          const delayMs =
-            blocking.type === FailureType.LowCredits
-              ? settings.lowCreditsRetryDelayMs
-              : settings.dailyLimitRetryDelayMs;
-          const retryAt = iso(Date.now() + delayMs);
-          enter(
-            'blocked',
-            `${doing}: ${blocking.reason}. Trying again at ${retryAt}, or at once on \`resume\``,
-            blocking.reason,
-          );
-          const resumesBefore = resumes;
-          await wf.condition(() => resumes > resumesBefore, delayMs, { summary: `blocked: ${blocking.type}` });
-          enter(stage, details);
-        }
+  async function callVendor<T>(doing: string, call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        if (wf.isCancellation(err)) throw err;
+        const blocking = blockingOf(err);
+        if (blocking === undefined) throw workflowFailureFor(err, doing) ?? err;
+        const { stage, details } = { stage: progress.stage, details: waitingFor };
+        const delayMs = blocking.retryDelayMs ?? BLOCKED_RETRY_DELAY_MS;
+        enter(
+          'blocked',
+          `${doing}: ${blocking.reason}. Trying again at ${iso(Date.now() + delayMs)}, or at once on \`resume\``,
+          blocking.reason,
+        );
+        const resumesBefore = resumes;
+        await wf.condition(() => resumes > resumesBefore, delayMs, { summary: `blocked: ${blocking.type}` });
+        enter(stage, details);
       }
-    };
+    }
   }
 
   function decided(): CheckResult {

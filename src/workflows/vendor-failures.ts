@@ -9,6 +9,12 @@ export interface Blocking {
   type: FailureType;
   /** Shown in the `status` query and the UI while the check is blocked. */
   reason: string;
+  /**
+   * How long to wait before trying again, as the vendor layer decided it (Retry-After, or
+   * ATTESTR_DAILY_LIMIT_RETRY_DELAY / ATTESTR_LOW_CREDITS_RETRY_DELAY). It travels in the
+   * failure's details because a workflow does not see an activity failure's `nextRetryDelay`.
+   */
+  retryDelayMs?: number;
 }
 
 /** The typed failure an activity ended with, when it was an `ApplicationFailure`. */
@@ -27,7 +33,9 @@ export function blockingOf(err: unknown): Blocking | undefined {
   const failure = vendorFailureOf(err);
   const type = failure?.type as FailureType | undefined;
   if (type === undefined || !BLOCKING_FAILURE_TYPES.includes(type)) return undefined;
-  return { type, reason: BLOCKED_REASONS[type] ?? type };
+  const delay = (failure?.details?.[0] as { retryDelayMs?: unknown } | undefined)?.retryDelayMs;
+  const retryDelayMs = typeof delay === 'number' && Number.isFinite(delay) && delay > 0 ? delay : undefined;
+  return { type, reason: BLOCKED_REASONS[type] ?? type, ...(retryDelayMs !== undefined && { retryDelayMs }) };
 }
 
 /**

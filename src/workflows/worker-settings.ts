@@ -1,6 +1,6 @@
 /**
  * Deployment settings the workflow needs but cannot read itself (workflow code has no access to
- * the environment): the vendors' task queues and how long a blocked check waits. The workflow
+ * the environment): the vendors' task queues. The workflow
  * worker serves them through a local activity, so each check records them once, at its start,
  * in its history and replays with the same values.
  *
@@ -10,10 +10,6 @@
 export interface WorkerSettings {
   percentTaskQueue: string;
   attestrTaskQueue: string;
-  /** How long a check blocked on an Attestr daily limit waits before trying again. */
-  dailyLimitRetryDelayMs: number;
-  /** How long a check blocked on low Attestr credits waits before trying again (or until `resume`). */
-  lowCreditsRetryDelayMs: number;
 }
 
 export interface WorkerSettingsActivities {

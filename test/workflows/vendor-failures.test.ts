@@ -23,6 +23,16 @@ describe('vendor failures seen by the workflow', () => {
     });
   });
 
+  it('takes the wait from the failure details the vendor layer fills in', () => {
+    const failure = ApplicationFailure.create({
+      type: FailureType.DailyLimitReached,
+      nonRetryable: true,
+      details: [{ vendor: 'attestr', operation: 'PUT associate', retryDelayMs: 3_600_000 }],
+    });
+    expect(blockingOf(activityFailed(failure))?.retryDelayMs).toBe(3_600_000);
+    expect(blockingOf(activityFailed(vendor(FailureType.LowCredits)))?.retryDelayMs).toBeUndefined();
+  });
+
   it.each([FailureType.ProfileNotUsable, FailureType.RateLimited, FailureType.VendorAuthRejected])(
     '%s does not block',
     (type) => {
