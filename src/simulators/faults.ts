@@ -147,7 +147,7 @@ export class FaultInjector {
     if (terminal === undefined) return process();
 
     const { fault } = terminal;
-    if ('afterProcessing' in fault && fault.afterProcessing) await process();
+    if (carriesOut(fault)) await process();
     switch (fault.kind) {
       case 'hang':
         await lifecycle.hang(res);
@@ -158,6 +158,15 @@ export class FaultInjector {
         return faultResponse(vendorOf(route), fault, terminal.limiterRetryAfterMs);
     }
   }
+}
+
+/**
+ * Whether the vendor does the work before the fault spoils the answer. A garbled 200 is a
+ * success whose body broke on the way, so `malformedBody` carries the request out by default.
+ */
+function carriesOut(fault: Fault): boolean {
+  if (fault.kind === 'malformedBody') return fault.afterProcessing ?? true;
+  return 'afterProcessing' in fault && fault.afterProcessing === true;
 }
 
 function faultResponse(vendor: Vendor, fault: Fault, limiterRetryAfterMs: number): SimResponse {

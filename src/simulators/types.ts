@@ -82,7 +82,10 @@ export type Fault =
   | { kind: 'lowCredits' }
   | { kind: 'latency'; ms: number }
   | ({ kind: 'hang' } & AfterProcessing)
-  /** Addition: `variant` 'notJson' (default, a truncated JSON text) or 'wrongSchema' (valid JSON, wrong shape). */
+  /**
+   * Addition: `variant` 'notJson' (default, a truncated JSON text) or 'wrongSchema' (valid JSON,
+   * wrong shape). A garbled 200 is a success: the request is carried out unless `afterProcessing: false`.
+   */
   | ({ kind: 'malformedBody'; variant?: 'notJson' | 'wrongSchema' } & AfterProcessing)
   | ({ kind: 'dropConnection' } & AfterProcessing);
 

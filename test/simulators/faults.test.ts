@@ -157,6 +157,15 @@ describe('Simulator fault injection', () => {
     expect((wrong.json() as { data: unknown }).data).toBe(42);
   });
 
+  it('carries the request out behind a garbled 200 unless told not to', async () => {
+    sim.injectFault('percent.createAgentVerification', { kind: 'malformedBody' }, { times: 1 });
+    sim.injectFault('percent.createAgentVerification', { kind: 'malformedBody', afterProcessing: false }, { times: 1 });
+    expect((await percent(sim).create(validAgent)).status).toBe(200);
+    expect(sim.percent.verifications()).toHaveLength(1);
+    expect((await percent(sim).create(validAgent)).status).toBe(200);
+    expect(sim.percent.verifications()).toHaveLength(1);
+  });
+
   it('drops the connection without answering', async () => {
     sim.injectFault('attestr.associate', { kind: 'dropConnection' }, { times: 1 });
     const profileId = sim.attestr.addProfile();
