@@ -10,7 +10,8 @@
  * - an older observation never overrides a newer one: by `occurredAt` when both sides carry
  *   one, otherwise by the order statuses move in (`pending` → `pending_user_verification` →
  *   `pending_review` → final). Unknown future statuses have no place in that order, so only
- *   timestamps and finality guard them.
+ *   timestamps and finality guard them. Equal timestamps (events of the same millisecond) fall
+ *   back on that order too.
  */
 import { FINAL_VERIFICATION_STATUSES, type AgentVerificationStatus } from '../activities/types';
 
@@ -75,7 +76,7 @@ function timeOf(iso: string | undefined): number | undefined {
 function isOlder(state: VerificationState, obs: VerificationObservation): boolean {
   const current = timeOf(state.statusAt);
   const incoming = timeOf(obs.occurredAt);
-  if (current !== undefined && incoming !== undefined) return incoming < current;
+  if (current !== undefined && incoming !== undefined && incoming !== current) return incoming < current;
   const currentRank = state.status === undefined ? undefined : STATUS_ORDER[state.status];
   const incomingRank = STATUS_ORDER[obs.status];
   return currentRank !== undefined && incomingRank !== undefined && incomingRank < currentRank;

@@ -85,6 +85,19 @@ describe('applyObservation', () => {
     expect(later.state.status).toBe('pending_user_verification');
   });
 
+  it('falls back on the order of statuses when timestamps are equal', () => {
+    const at = '2026-01-02T00:00:00.000Z';
+    const review = applyObservation(
+      created(),
+      signal({ eventId: 'a', status: 'pending_review', occurredAt: at }),
+    ).state;
+    const same = applyObservation(
+      review,
+      signal({ eventId: 'b', status: 'pending_user_verification', occurredAt: at }),
+    );
+    expect(same.verdict).toBe('stale');
+  });
+
   it('falls back on the order of statuses without timestamps', () => {
     const review = applyObservation(created(), signal({ eventId: 'a', status: 'pending_review' })).state;
     const poll = applyObservation(review, {
