@@ -9,4 +9,4 @@ export {
 export { parsePercentWebhook, signPercentWebhook, verifyPercentSignature, SIGNATURE_HEADER } from './percent-webhook';
 export { TemporalUnavailableError, isTemporalUnavailable } from './temporal-errors';
 export { closeServer, listen } from './http';
-export { createTemporalClient, temporalConnectionOptions } from './temporal-client';
+export { createTemporalClient } from './temporal-client';
