@@ -1,0 +1,8 @@
+export interface GreetInput {
+  firstName: string;
+  email: string;
+}
+
+export interface GreetActivities {
+  lookUpAgent(email: string): Promise<string>;
+}
