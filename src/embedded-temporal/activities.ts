@@ -1,0 +1,500 @@
+/**
+ * Activities: dispatch, the four timeouts, heartbeats, server-side retries by the activity's
+ * RetryPolicy, cancellation and completion (by task token or by activity id).
+ *
+ * `ActivityTaskStarted` is written late, right before the terminal event of the last attempt,
+ * as the server does for activities with a retry policy.
+ */
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { ClockLock, type Scheduled } from './clock';
+import type { Engine } from './engine';
+import { invalidArgument, notFound } from './errors';
+import type { PollContext } from './matching';
+import { i64 } from './proto';
+import { decodeTaskToken, encodeTaskToken } from './task-token';
+import { duration, durationMs, timestamp } from './time';
+import type { Failure, Header, Payloads, RetryPolicy } from './types';
+import type { WorkflowRun } from './workflow-run';
+
+const { EventType, TimeoutType, RetryState, TaskQueueKind } = temporal.api.enums.v1;
+type TimeoutType = temporal.api.enums.v1.TimeoutType;
+type RetryState = temporal.api.enums.v1.RetryState;
+export type ActivityTaskResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
+
+interface NormalizedRetry {
+  initialMs: number;
+  coefficient: number;
+  maximumMs: number;
+  maximumAttempts: number;
+  nonRetryableErrorTypes: string[];
+}
+
+export interface PendingActivity {
+  run: WorkflowRun;
+  scheduledEventId: number;
+  activityId: string;
+  activityType: string;
+  taskQueue: string;
+  input?: Payloads | null;
+  header?: Header | null;
+  scheduleToCloseMs: number;
+  scheduleToStartMs: number;
+  startToCloseMs: number;
+  heartbeatMs: number;
+  retryPolicy: RetryPolicy;
+  retry: NormalizedRetry;
+  attempt: number;
+  state: 'scheduled' | 'started' | 'backoff';
+  scheduledTime: number;
+  currentAttemptScheduledTime: number;
+  startedTime: number;
+  identity: string;
+  heartbeatDetails?: Payloads | null;
+  lastHeartbeatTime: number;
+  lastFailure?: Failure | null;
+  cancelRequested: boolean;
+  latestCancelRequestedEventId: number;
+  /** Timers of the current attempt (schedule-to-start, start-to-close, heartbeat, backoff). */
+  attemptTimers: Scheduled[];
+  scheduleToCloseTimer?: Scheduled;
+  lock: ClockLock;
+}
+
+export class Activities {
+  constructor(private readonly engine: Engine) {}
+
+  schedule(
+    run: WorkflowRun,
+    a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
+    completedEventId: number,
+  ): void {
+    if (!a.activityId) throw invalidArgument('ActivityId is not set on command.');
+    if (!a.activityType?.name) throw invalidArgument('ActivityType is not set on command.');
+    const taskQueue = a.taskQueue?.name || run.config.taskQueue;
+    let scheduleToCloseMs = durationMs(a.scheduleToCloseTimeout);
+    let startToCloseMs = durationMs(a.startToCloseTimeout);
+    let scheduleToStartMs = durationMs(a.scheduleToStartTimeout);
+    const heartbeatMs = durationMs(a.heartbeatTimeout);
+    const runTimeoutMs = run.config.workflowRunTimeoutMs;
+    if (scheduleToCloseMs === 0 && startToCloseMs === 0) {
+      throw invalidArgument('A valid StartToClose or ScheduleToCloseTimeout is not set on command.');
+    }
+    if (scheduleToCloseMs === 0) scheduleToCloseMs = runTimeoutMs;
+    if (runTimeoutMs > 0 && scheduleToCloseMs > runTimeoutMs) scheduleToCloseMs = runTimeoutMs;
+    if (startToCloseMs === 0) startToCloseMs = scheduleToCloseMs;
+    if (scheduleToCloseMs > 0 && startToCloseMs > scheduleToCloseMs) startToCloseMs = scheduleToCloseMs;
+    if (scheduleToStartMs === 0 || (scheduleToCloseMs > 0 && scheduleToStartMs > scheduleToCloseMs)) {
+      scheduleToStartMs = scheduleToCloseMs;
+    }
+    const retryPolicy = normalizeRetryPolicy(a.retryPolicy);
+    const scheduledEventId = run.append(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
+      activityTaskScheduledEventAttributes: {
+        activityId: a.activityId,
+        activityType: a.activityType,
+        taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        header: a.header ?? null,
+        input: a.input ?? null,
+        scheduleToCloseTimeout: duration(scheduleToCloseMs),
+        scheduleToStartTimeout: duration(scheduleToStartMs),
+        startToCloseTimeout: duration(startToCloseMs),
+        heartbeatTimeout: duration(heartbeatMs),
+        workflowTaskCompletedEventId: i64(completedEventId),
+        retryPolicy,
+        useWorkflowBuildId: a.useWorkflowBuildId ?? false,
+        priority: a.priority ?? null,
+      },
+    });
+    const now = this.engine.clock.now();
+    const activity: PendingActivity = {
+      run,
+      scheduledEventId,
+      activityId: a.activityId,
+      activityType: a.activityType.name,
+      taskQueue,
+      input: a.input,
+      header: a.header,
+      scheduleToCloseMs,
+      scheduleToStartMs,
+      startToCloseMs,
+      heartbeatMs,
+      retryPolicy,
+      retry: {
+        initialMs: durationMs(retryPolicy.initialInterval),
+        coefficient: retryPolicy.backoffCoefficient ?? 2,
+        maximumMs: durationMs(retryPolicy.maximumInterval),
+        maximumAttempts: retryPolicy.maximumAttempts ?? 0,
+        nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes ?? [],
+      },
+      attempt: 1,
+      state: 'scheduled',
+      scheduledTime: now,
+      currentAttemptScheduledTime: now,
+      startedTime: 0,
+      identity: '',
+      lastHeartbeatTime: 0,
+      cancelRequested: false,
+      latestCancelRequestedEventId: 0,
+      attemptTimers: [],
+      lock: new ClockLock(this.engine.clock),
+    };
+    run.activities.set(scheduledEventId, activity);
+    if (scheduleToCloseMs > 0) {
+      activity.scheduleToCloseTimer = this.engine.clock.schedule(now + scheduleToCloseMs, () =>
+        this.timedOut(activity, activity.attempt, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
+      );
+    }
+    this.dispatch(activity);
+  }
+
+  private dispatch(activity: PendingActivity): void {
+    activity.lock.hold();
+    activity.state = 'scheduled';
+    activity.currentAttemptScheduledTime = this.engine.clock.now();
+    const attempt = activity.attempt;
+    if (activity.scheduleToStartMs > 0) {
+      activity.attemptTimers.push(
+        this.engine.clock.schedule(activity.currentAttemptScheduledTime + activity.scheduleToStartMs, () =>
+          this.timedOut(activity, attempt, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START),
+        ),
+      );
+    }
+    this.engine.matching
+      .activityQueue(activity.run.namespace.name, activity.taskQueue)
+      .add({ claim: (ctx) => this.start(activity, attempt, ctx) });
+  }
+
+  private start(activity: PendingActivity, attempt: number, ctx: PollContext): ActivityTaskResponse | undefined {
+    const { run } = activity;
+    if (!run.isOpen || activity.state !== 'scheduled' || activity.attempt !== attempt) return undefined;
+    if (run.activities.get(activity.scheduledEventId) !== activity) return undefined;
+    this.clearAttemptTimers(activity);
+    const now = this.engine.clock.now();
+    activity.state = 'started';
+    activity.startedTime = now;
+    activity.identity = ctx.identity;
+    activity.lastHeartbeatTime = now;
+    activity.attemptTimers.push(
+      this.engine.clock.schedule(now + activity.startToCloseMs, () =>
+        this.timedOut(activity, attempt, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE),
+      ),
+    );
+    this.armHeartbeatTimeout(activity);
+    return {
+      taskToken: encodeTaskToken({
+        kind: 'activity',
+        namespace: run.namespace.name,
+        workflowId: run.workflowId,
+        runId: run.runId,
+        scheduledEventId: activity.scheduledEventId,
+        attempt,
+      }),
+      workflowNamespace: run.namespace.name,
+      workflowType: { name: run.config.workflowType },
+      workflowExecution: run.execution,
+      activityType: { name: activity.activityType },
+      activityId: activity.activityId,
+      header: activity.header ?? null,
+      input: activity.input ?? null,
+      heartbeatDetails: activity.heartbeatDetails ?? null,
+      scheduledTime: timestamp(activity.scheduledTime),
+      currentAttemptScheduledTime: timestamp(activity.currentAttemptScheduledTime),
+      startedTime: timestamp(now),
+      attempt,
+      scheduleToCloseTimeout: duration(activity.scheduleToCloseMs),
+      startToCloseTimeout: duration(activity.startToCloseMs),
+      heartbeatTimeout: duration(activity.heartbeatMs),
+      retryPolicy: activity.retryPolicy,
+    };
+  }
+
+  private armHeartbeatTimeout(activity: PendingActivity): void {
+    if (activity.heartbeatMs <= 0) return;
+    const attempt = activity.attempt;
+    const at = activity.lastHeartbeatTime + activity.heartbeatMs;
+    activity.attemptTimers.push(
+      this.engine.clock.schedule(at, () => {
+        if (activity.attempt !== attempt || activity.state !== 'started') return;
+        // A later heartbeat moved the deadline: re-arm instead of timing out.
+        if (activity.lastHeartbeatTime + activity.heartbeatMs > this.engine.clock.now()) {
+          this.armHeartbeatTimeout(activity);
+          return;
+        }
+        this.timedOut(activity, attempt, TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+      }),
+    );
+  }
+
+  private clearAttemptTimers(activity: PendingActivity): void {
+    for (const timer of activity.attemptTimers) timer.cancel();
+    activity.attemptTimers = [];
+  }
+
+  /** The started attempt a token (or an activity id) names, or NOT_FOUND. */
+  private byToken(bytes: Uint8Array | null | undefined): PendingActivity {
+    const token = decodeTaskToken(bytes);
+    if (token.kind !== 'activity') throw notFound('Task token is not an activity task token');
+    const activity = this.engine.runs.get(token.runId)?.activities.get(token.scheduledEventId);
+    if (!activity || activity.attempt !== token.attempt || activity.state !== 'started') {
+      throw notFound('Activity task not found.');
+    }
+    return activity;
+  }
+
+  private byId(namespace: string | null | undefined, workflowId: string, runId: string, activityId: string) {
+    const run = this.engine.findRun(namespace, { workflowId, runId });
+    for (const activity of run.activities.values()) {
+      if (activity.activityId === activityId && activity.state === 'started') return activity;
+    }
+    throw notFound('Activity task not found.');
+  }
+
+  heartbeat(request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) {
+    return this.recordHeartbeat(this.byToken(request.taskToken), request.details);
+  }
+
+  heartbeatById(request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest) {
+    const activity = this.byId(
+      request.namespace,
+      request.workflowId ?? '',
+      request.runId ?? '',
+      request.activityId ?? '',
+    );
+    return this.recordHeartbeat(activity, request.details);
+  }
+
+  private recordHeartbeat(activity: PendingActivity, details: Payloads | null | undefined) {
+    if (details) activity.heartbeatDetails = details;
+    activity.lastHeartbeatTime = this.engine.clock.now();
+    return { cancelRequested: activity.cancelRequested, activityPaused: false, activityReset: false };
+  }
+
+  completed(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest): object {
+    this.complete(this.byToken(request.taskToken), request.result, request.identity);
+    return {};
+  }
+
+  completedById(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest): object {
+    const activity = this.byId(
+      request.namespace,
+      request.workflowId ?? '',
+      request.runId ?? '',
+      request.activityId ?? '',
+    );
+    this.complete(activity, request.result, request.identity);
+    return {};
+  }
+
+  failedTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest): object {
+    const activity = this.byToken(request.taskToken);
+    if (request.lastHeartbeatDetails) activity.heartbeatDetails = request.lastHeartbeatDetails;
+    this.fail(activity, request.failure ?? { message: 'activity failed' }, request.identity ?? '');
+    return { failures: [] };
+  }
+
+  failedById(request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest): object {
+    const activity = this.byId(
+      request.namespace,
+      request.workflowId ?? '',
+      request.runId ?? '',
+      request.activityId ?? '',
+    );
+    if (request.lastHeartbeatDetails) activity.heartbeatDetails = request.lastHeartbeatDetails;
+    this.fail(activity, request.failure ?? { message: 'activity failed' }, request.identity ?? '');
+    return { failures: [] };
+  }
+
+  canceledTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest): object {
+    this.canceled(this.byToken(request.taskToken), request.details, request.identity ?? '');
+    return {};
+  }
+
+  canceledById(request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest): object {
+    const activity = this.byId(
+      request.namespace,
+      request.workflowId ?? '',
+      request.runId ?? '',
+      request.activityId ?? '',
+    );
+    this.canceled(activity, request.details, request.identity ?? '');
+    return {};
+  }
+
+  private complete(activity: PendingActivity, result: Payloads | null | undefined, identity?: string | null): void {
+    this.finish(activity, (startedEventId) => ({
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+      attributes: {
+        activityTaskCompletedEventAttributes: {
+          result: result ?? null,
+          scheduledEventId: i64(activity.scheduledEventId),
+          startedEventId: i64(startedEventId),
+          identity: identity ?? activity.identity,
+        },
+      },
+    }));
+  }
+
+  private canceled(activity: PendingActivity, details: Payloads | null | undefined, identity: string): void {
+    this.finish(activity, (startedEventId) => ({
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+      attributes: {
+        activityTaskCanceledEventAttributes: {
+          details: details ?? null,
+          latestCancelRequestedEventId: i64(activity.latestCancelRequestedEventId),
+          scheduledEventId: i64(activity.scheduledEventId),
+          startedEventId: i64(startedEventId),
+          identity,
+        },
+      },
+    }));
+  }
+
+  /** Retries the failed attempt if the policy allows it, else records the failure. */
+  private fail(activity: PendingActivity, failure: Failure, identity: string): void {
+    const retryState = this.retryOrStop(activity, failure);
+    if (retryState === undefined) return;
+    this.finish(activity, (startedEventId) => ({
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+      attributes: {
+        activityTaskFailedEventAttributes: {
+          failure,
+          scheduledEventId: i64(activity.scheduledEventId),
+          startedEventId: i64(startedEventId),
+          identity,
+          retryState,
+        },
+      },
+    }));
+  }
+
+  private timedOut(activity: PendingActivity, attempt: number, timeoutType: TimeoutType): void {
+    const { run } = activity;
+    if (!run.isOpen || run.activities.get(activity.scheduledEventId) !== activity) return;
+    if (activity.attempt !== attempt) return;
+    const failure: Failure = {
+      message: `activity ${TimeoutType[timeoutType].replace('TIMEOUT_TYPE_', '')} timeout`,
+      source: 'Server',
+      timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails ?? null },
+    };
+    let retryState: RetryState | undefined = RetryState.RETRY_STATE_TIMEOUT;
+    const retryable =
+      timeoutType === TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE || timeoutType === TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
+    if (retryable && activity.state === 'started') {
+      retryState = this.retryOrStop(activity, failure);
+      if (retryState === undefined) return;
+    }
+    this.finish(activity, (startedEventId) => ({
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+      attributes: {
+        activityTaskTimedOutEventAttributes: {
+          failure,
+          scheduledEventId: i64(activity.scheduledEventId),
+          startedEventId: i64(startedEventId),
+          retryState,
+        },
+      },
+    }));
+  }
+
+  /** Schedules the next attempt and returns undefined, or returns why there is none. */
+  private retryOrStop(activity: PendingActivity, failure: Failure): RetryState | undefined {
+    const info = failure.applicationFailureInfo;
+    if (info?.nonRetryable || (info?.type && activity.retry.nonRetryableErrorTypes.includes(info.type))) {
+      return RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
+    }
+    const { maximumAttempts, initialMs, coefficient, maximumMs } = activity.retry;
+    if (maximumAttempts > 0 && activity.attempt >= maximumAttempts)
+      return RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
+    const explicit = durationMs(info?.nextRetryDelay);
+    const delay = explicit > 0 ? explicit : Math.min(initialMs * coefficient ** (activity.attempt - 1), maximumMs);
+    const now = this.engine.clock.now();
+    if (activity.scheduleToCloseMs > 0 && now + delay >= activity.scheduledTime + activity.scheduleToCloseMs) {
+      return RetryState.RETRY_STATE_TIMEOUT;
+    }
+    this.clearAttemptTimers(activity);
+    activity.lastFailure = failure;
+    activity.attempt++;
+    activity.state = 'backoff';
+    activity.attemptTimers.push(this.engine.clock.schedule(now + delay, () => this.dispatch(activity)));
+    // Back-off time may be skipped: the activity holds no lock until its next attempt.
+    activity.lock.release();
+    return undefined;
+  }
+
+  /** Writes ActivityTaskStarted (if an attempt started) and the terminal event, then forgets it. */
+  private finish(
+    activity: PendingActivity,
+    terminal: (startedEventId: number) => {
+      eventType: temporal.api.enums.v1.EventType;
+      attributes: Parameters<WorkflowRun['append']>[1];
+    },
+  ): void {
+    const { run } = activity;
+    const wasStarted = activity.state === 'started';
+    const attempt = activity.attempt;
+    const lastFailure = activity.lastFailure;
+    const identity = activity.identity;
+    this.forget(activity);
+    this.engine.recordEvent(run, () => {
+      let startedEventId = 0;
+      if (wasStarted) {
+        startedEventId = run.append(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, {
+          activityTaskStartedEventAttributes: {
+            scheduledEventId: i64(activity.scheduledEventId),
+            identity,
+            requestId: randomUUID(),
+            attempt,
+            lastFailure: lastFailure ?? null,
+          },
+        });
+      }
+      const { eventType, attributes } = terminal(startedEventId);
+      run.append(eventType, attributes);
+    });
+  }
+
+  private forget(activity: PendingActivity): void {
+    this.clearAttemptTimers(activity);
+    activity.scheduleToCloseTimer?.cancel();
+    activity.run.activities.delete(activity.scheduledEventId);
+    activity.lock.release();
+  }
+
+  /** RequestCancelActivityTask: not yet started means cancelled at once. */
+  requestCancel(run: WorkflowRun, scheduledEventId: number, completedEventId: number): void {
+    const requestedId = run.append(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, {
+      activityTaskCancelRequestedEventAttributes: {
+        scheduledEventId: i64(scheduledEventId),
+        workflowTaskCompletedEventId: i64(completedEventId),
+      },
+    });
+    const activity = run.activities.get(scheduledEventId);
+    if (!activity) return;
+    activity.cancelRequested = true;
+    activity.latestCancelRequestedEventId = requestedId;
+    if (activity.state !== 'started') this.canceled(activity, null, '');
+  }
+
+  dropRun(run: WorkflowRun): void {
+    for (const activity of [...run.activities.values()]) this.forget(activity);
+  }
+
+  /** Applies a worker's `maxTaskQueueActivitiesPerSecond` to the queue it polls. */
+  applyRateLimit(namespace: string, taskQueue: string, maxTasksPerSecond: number | undefined): void {
+    if (maxTasksPerSecond === undefined) return;
+    this.engine.matching.activityQueue(namespace, taskQueue).maxTasksPerSecond = maxTasksPerSecond;
+  }
+}
+
+export function normalizeRetryPolicy(policy: RetryPolicy | null | undefined): RetryPolicy {
+  const initialMs = durationMs(policy?.initialInterval) || 1000;
+  const coefficient = policy?.backoffCoefficient || 2;
+  const maximumMs = durationMs(policy?.maximumInterval) || initialMs * 100;
+  return {
+    initialInterval: duration(initialMs),
+    backoffCoefficient: coefficient,
+    maximumInterval: duration(maximumMs),
+    maximumAttempts: policy?.maximumAttempts ?? 0,
+    nonRetryableErrorTypes: policy?.nonRetryableErrorTypes ?? [],
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The service's notion of time.
+ *
+ * Dev-server mode follows the wall clock. Test-server mode keeps a virtual clock with one
+ * anonymous lock counter: while the counter is above zero the clock advances with the wall
+ * clock; when it drops to zero the clock jumps straight to the next scheduled callback.
+ * Everything in flight (a workflow task, an activity, an RPC caller's `result()` not waiting)
+ * holds a lock, so time only skips when the system is otherwise idle.
+ */
+import { failedPrecondition } from './errors';
+
+export interface Scheduled {
+  cancel(): void;
+}
+
+export interface Clock {
+  readonly skipsTime: boolean;
+  now(): number;
+  /** Runs `callback` once the clock reaches `atMs` (epoch milliseconds). */
+  schedule(atMs: number, callback: () => void): Scheduled;
+  lock(): void;
+  unlock(): void;
+}
+
+export class WallClock implements Clock {
+  readonly skipsTime = false;
+
+  now(): number {
+    return Date.now();
+  }
+
+  schedule(atMs: number, callback: () => void): Scheduled {
+    // setTimeout cannot wait longer than ~24.8 days; re-arm for far deadlines.
+    const MAX = 2 ** 31 - 1;
+    let handle: NodeJS.Timeout;
+    const arm = () => {
+      const delay = atMs - Date.now();
+      if (delay > MAX) handle = setTimeout(arm, MAX);
+      else handle = setTimeout(callback, Math.max(0, delay));
+    };
+    arm();
+    return { cancel: () => clearTimeout(handle) };
+  }
+
+  lock(): void {}
+  unlock(): void {}
+}
+
+interface Entry {
+  at: number;
+  seq: number;
+  callback: () => void;
+  cancelled: boolean;
+}
+
+export class SkippingClock implements Clock {
+  readonly skipsTime = true;
+  private offset = 0;
+  private locks: number;
+  private seq = 0;
+  private readonly queue: Entry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private skipPending = false;
+
+  /** The test server starts locked: the first `result()` or `sleep()` unlocks it. */
+  constructor(initialLocks = 1) {
+    this.locks = initialLocks;
+  }
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  get lockCount(): number {
+    return this.locks;
+  }
+
+  schedule(atMs: number, callback: () => void): Scheduled {
+    const entry: Entry = { at: atMs, seq: this.seq++, callback, cancelled: false };
+    // Sorted insert (stable for equal times): most timers go near the end.
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1].at > atMs) i--;
+    this.queue.splice(i, 0, entry);
+    if (i === 0) this.arm();
+    return {
+      cancel: () => {
+        if (entry.cancelled) return;
+        entry.cancelled = true;
+        const at = this.queue.indexOf(entry);
+        if (at >= 0) this.queue.splice(at, 1);
+      },
+    };
+  }
+
+  lock(): void {
+    this.locks++;
+  }
+
+  unlock(): void {
+    if (this.locks <= 0) throw failedPrecondition('Time skipping lock counter cannot go below zero');
+    this.locks--;
+    if (this.locks === 0) this.arm();
+  }
+
+  /** Re-arms the wall timer for the head of the queue, or skips to it when unlocked. */
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.queue[0];
+    if (!head) return;
+    if (this.locks === 0) {
+      // Deferred: a caller that unlocks and immediately locks something new must not skip.
+      if (!this.skipPending) {
+        this.skipPending = true;
+        setImmediate(() => {
+          this.skipPending = false;
+          this.skipAhead();
+        });
+      }
+      return;
+    }
+    this.timer = setTimeout(() => this.fireDue(), Math.max(0, head.at - this.now()));
+  }
+
+  private skipAhead(): void {
+    const head = this.queue[0];
+    if (!head || this.locks > 0) return this.arm();
+    const now = this.now();
+    if (head.at > now) this.offset += head.at - now;
+    this.fireDue();
+  }
+
+  private fireDue(): void {
+    this.timer = undefined;
+    const now = this.now();
+    while (this.queue.length > 0 && this.queue[0].at <= now) {
+      const entry = this.queue.shift() as Entry;
+      if (entry.cancelled) continue;
+      entry.cancelled = true;
+      // A running callback holds a lock so that whatever it starts is accounted before skipping.
+      this.locks++;
+      try {
+        entry.callback();
+      } catch (err) {
+        console.error('embedded-temporal: timer callback failed', err);
+      } finally {
+        this.locks--;
+      }
+    }
+    this.arm();
+  }
+}
+
+/** Holds at most one lock on a clock; idempotent hold/release keeps the counter balanced. */
+export class ClockLock {
+  private held = false;
+  constructor(private readonly clock: Clock) {}
+
+  hold(): void {
+    if (this.held) return;
+    this.held = true;
+    this.clock.lock();
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.clock.unlock();
+  }
+}

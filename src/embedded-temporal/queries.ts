@@ -1,0 +1,181 @@
+/**
+ * Queries. With a workflow task scheduled but not started, the query rides in that task's
+ * `queries` map; with a task started, it waits for the task to complete; otherwise (or when
+ * the run is closed) it goes out as a legacy query task on the normal queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import type { Engine } from './engine';
+import { invalidArgument, notFound, RpcError } from './errors';
+import type { PollContext } from './matching';
+import { i64 } from './proto';
+import { decodeTaskToken, encodeTaskToken } from './task-token';
+import { timestamp } from './time';
+import type { Payloads } from './types';
+import type { WorkflowRun } from './workflow-run';
+import { status as grpcStatus } from '@grpc/grpc-js';
+
+const { QueryResultType, QueryRejectCondition, WorkflowExecutionStatus, TaskQueueKind } = temporal.api.enums.v1;
+type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;
+type QueryResult = temporal.api.query.v1.IWorkflowQueryResult;
+
+interface PendingQuery {
+  id: string;
+  run: WorkflowRun;
+  query: WorkflowQuery;
+  resolve(result: Payloads | null | undefined): void;
+  reject(error: Error): void;
+}
+
+export class Queries {
+  private readonly pending = new Map<string, PendingQuery>();
+
+  constructor(private readonly engine: Engine) {}
+
+  async query(
+    request: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
+    answerBy: number,
+  ): Promise<temporal.api.workflowservice.v1.IQueryWorkflowResponse> {
+    const run = this.engine.findRun(request.namespace, request.execution);
+    if (!request.query?.queryType) throw invalidArgument('Query type is required');
+    const condition = request.queryRejectCondition ?? 0;
+    if (
+      !run.isOpen &&
+      (condition === QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN ||
+        (condition === QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY &&
+          run.status !== WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED))
+    ) {
+      return { queryRejected: { status: run.status } };
+    }
+    const id = randomUUID();
+    const result = await new Promise<Payloads | null | undefined>((resolve, reject) => {
+      const timeout = setTimeout(
+        () => {
+          this.pending.delete(id);
+          reject(new RpcError(grpcStatus.DEADLINE_EXCEEDED, 'query timed out before a worker answered it'));
+        },
+        Math.max(0, answerBy - Date.now()),
+      );
+      this.pending.set(id, {
+        id,
+        run,
+        query: request.query ?? {},
+        resolve: (value) => {
+          clearTimeout(timeout);
+          this.pending.delete(id);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timeout);
+          this.pending.delete(id);
+          reject(error);
+        },
+      });
+      this.route(run, id);
+    });
+    return { queryResult: result ?? null };
+  }
+
+  private route(run: WorkflowRun, id: string): void {
+    const task = run.workflowTask;
+    if (task?.state === 'started') {
+      run.heldQueryIds.push(id);
+    } else if (task?.state === 'scheduled') {
+      // Picked up by `takeForTask` when the task is handed out.
+      run.heldQueryIds.push(id);
+    } else {
+      this.dispatchLegacy(run, id);
+    }
+  }
+
+  private dispatchLegacy(run: WorkflowRun, id: string): void {
+    this.engine.matching.workflowQueue(run.namespace.name, run.config.taskQueue).add({
+      claim: (_ctx: PollContext) => {
+        const query = this.pending.get(id);
+        if (!query) return undefined;
+        return {
+          taskToken: encodeTaskToken({
+            kind: 'query',
+            namespace: run.namespace.name,
+            workflowId: run.workflowId,
+            runId: run.runId,
+            scheduledEventId: 0,
+            attempt: 1,
+            queryId: id,
+          }),
+          workflowExecution: run.execution,
+          workflowType: { name: run.config.workflowType },
+          previousStartedEventId: i64(run.previousStartedEventId),
+          startedEventId: i64(0),
+          attempt: 1,
+          backlogCountHint: i64(0),
+          history: { events: run.events.slice() },
+          query: query.query,
+          workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          scheduledTime: timestamp(this.engine.clock.now()),
+          startedTime: timestamp(this.engine.clock.now()),
+          queries: {},
+          messages: [],
+        };
+      },
+    });
+  }
+
+  /** Query ids to deliver with a workflow task that is being handed out. */
+  takeForTask(run: WorkflowRun): string[] {
+    const ids = run.heldQueryIds.filter((id) => this.pending.has(id));
+    run.heldQueryIds = [];
+    return ids;
+  }
+
+  queriesFor(ids: string[]): Record<string, WorkflowQuery> {
+    const queries: Record<string, WorkflowQuery> = {};
+    for (const id of ids) {
+      const pending = this.pending.get(id);
+      if (pending) queries[id] = pending.query;
+    }
+    return queries;
+  }
+
+  /** Answers from a workflow task completion's `query_results`; unanswered ones go legacy. */
+  answerFromTask(ids: string[], results: Record<string, QueryResult>): void {
+    for (const id of ids) {
+      const query = this.pending.get(id);
+      if (!query) continue;
+      const result = results[id];
+      if (!result) {
+        this.dispatchLegacy(query.run, id);
+        continue;
+      }
+      if (result.resultType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) query.resolve(result.answer);
+      else query.reject(invalidArgument(result.errorMessage || result.failure?.message || 'query failed'));
+    }
+  }
+
+  /** Puts the queries of a failed task back in line. */
+  requeue(run: WorkflowRun, ids: string[]): void {
+    run.heldQueryIds.unshift(...ids.filter((id) => this.pending.has(id)));
+  }
+
+  /** After a task completes or fails: held queries join the next task or go legacy. */
+  afterTask(run: WorkflowRun): void {
+    if (run.workflowTask?.state === 'scheduled') return;
+    if (run.workflowTask?.state === 'started') return;
+    const ids = run.heldQueryIds;
+    run.heldQueryIds = [];
+    for (const id of ids) if (this.pending.has(id)) this.dispatchLegacy(run, id);
+  }
+
+  runClosed(run: WorkflowRun): void {
+    this.afterTask(run);
+  }
+
+  completed(request: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): object {
+    const token = decodeTaskToken(request.taskToken);
+    const query = token.kind === 'query' && token.queryId ? this.pending.get(token.queryId) : undefined;
+    if (!query) throw notFound('Query not found');
+    if (request.completedType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) query.resolve(request.queryResult);
+    else query.reject(invalidArgument(request.errorMessage || request.failure?.message || 'query failed'));
+    return {};
+  }
+}

@@ -1,0 +1,136 @@
+/** The gRPC server: WorkflowService, OperatorService, TestService (test-server mode) and health. */
+import * as grpc from '@grpc/grpc-js';
+import { type Clock, SkippingClock, WallClock } from './clock';
+import { Engine } from './engine';
+import { RpcError } from './errors';
+import { parseIndexedValueType } from './namespaces';
+import { loadServiceDefinitions } from './proto';
+import type { CallContext, Handler, Handlers } from './services/handler';
+import { operatorServiceHandlers } from './services/operator-service';
+import { testServiceHandlers } from './services/test-service';
+import { workflowServiceHandlers } from './services/workflow-service';
+
+/** What the SDK accepts (core allows 128 MiB); grpc-js defaults to 4 MiB. */
+const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+/** Long polls answer this long before the caller's deadline. */
+const DEADLINE_MARGIN_MS = 1_000;
+export const SERVER_VERSION = '1.24.0-embedded';
+
+export interface EmbeddedTemporalOptions {
+  /** `test-server`: virtual clock with time skipping; `dev-server`: wall clock. */
+  mode: 'test-server' | 'dev-server';
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  namespaces?: string[];
+  /** `Name` → type name as the CLI takes it (`Keyword`, `Int`, ...), registered in every namespace. */
+  searchAttributes?: Record<string, string>;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedTemporal {
+  readonly address: string;
+  readonly port: number;
+  readonly engine: Engine;
+  shutdown(): Promise<void>;
+}
+
+export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): Promise<EmbeddedTemporal> {
+  const clock: Clock = options.mode === 'test-server' ? new SkippingClock(1) : new WallClock();
+  const engine = new Engine({ clock, namespaces: options.namespaces?.length ? options.namespaces : ['default'] });
+  for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
+    for (const ns of engine.namespaces.all()) ns.addSearchAttribute(name, parseIndexedValueType(type));
+  }
+  const log = options.log ?? (() => undefined);
+  const definitions = loadServiceDefinitions();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  server.addService(
+    definitions.workflow,
+    implement(definitions.workflow, workflowServiceHandlers(engine, SERVER_VERSION), log),
+  );
+  server.addService(definitions.operator, implement(definitions.operator, operatorServiceHandlers(engine), log));
+  if (clock instanceof SkippingClock) {
+    server.addService(definitions.test, implement(definitions.test, testServiceHandlers(clock), log));
+  }
+  server.addService(
+    definitions.health,
+    implement(definitions.health, { Check: () => ({ status: 1 /* SERVING */ }) }, log),
+  );
+  const host = options.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
+  );
+  return {
+    address: `${host}:${port}`,
+    port,
+    engine,
+    shutdown: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        // Long polls would hold a graceful shutdown open: cut them after a moment.
+        setTimeout(() => server.forceShutdown(), 500).unref();
+      }),
+  };
+}
+
+/** grpc-js implementations for every method of a service; unknown ones answer UNIMPLEMENTED. */
+function implement(
+  definition: grpc.ServiceDefinition,
+  handlers: Handlers,
+  log: (message: string) => void,
+): grpc.UntypedServiceImplementation {
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [method, spec] of Object.entries(definition)) {
+    if (spec.requestStream || spec.responseStream) {
+      implementation[method] = (call: grpc.ServerWritableStream<unknown, unknown>) =>
+        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: `${method} is not supported` });
+      continue;
+    }
+    const handler: Handler | undefined = handlers[method];
+    implementation[method] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      if (!handler) {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} is not implemented by the embedded service` });
+        return;
+      }
+      let cancelled = false;
+      const listeners: (() => void)[] = [];
+      call.on('cancelled', () => {
+        cancelled = true;
+        for (const listener of listeners.splice(0)) listener();
+      });
+      const ctx: CallContext = {
+        answerBy: (maxWaitMs) => {
+          const deadline = call.getDeadline();
+          const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+          const cap = Date.now() + maxWaitMs;
+          if (!Number.isFinite(deadlineMs)) return cap;
+          return Math.min(cap, deadlineMs - DEADLINE_MARGIN_MS);
+        },
+        isCancelled: () => cancelled,
+        onCancel: (listener) => {
+          if (cancelled) listener();
+          else listeners.push(listener);
+        },
+      };
+      Promise.resolve()
+        .then(() => handler(call.request, ctx))
+        .then(
+          (response) => callback(null, response ?? {}),
+          (err: unknown) => {
+            if (err instanceof RpcError) {
+              callback({ code: err.code, details: err.message });
+              return;
+            }
+            log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+          },
+        );
+    };
+  }
+  return implementation;
+}

@@ -1,0 +1,35 @@
+/** TestService (time skipping). Only served in test-server mode. */
+import type { SkippingClock } from '../clock';
+import { durationMs, timestamp, timestampMs } from '../time';
+import type { Handlers } from './handler';
+
+export function testServiceHandlers(clock: SkippingClock): Handlers {
+  const sleepUntil = (at: number) =>
+    new Promise<object>((resolve) => {
+      clock.schedule(at, () => resolve({}));
+    });
+  return {
+    LockTimeSkipping: () => {
+      clock.lock();
+      return {};
+    },
+    UnlockTimeSkipping: () => {
+      clock.unlock();
+      return {};
+    },
+    Sleep: (r) => sleepUntil(clock.now() + durationMs(r.duration)),
+    SleepUntil: (r) => sleepUntil(timestampMs(r.timestamp) ?? clock.now()),
+    // Re-locks when the sleep ends, then unlocks right away so that time can skip to it.
+    UnlockTimeSkippingWithSleep: (r) => {
+      const done = new Promise<object>((resolve) => {
+        clock.schedule(clock.now() + durationMs(r.duration), () => {
+          clock.lock();
+          resolve({});
+        });
+      });
+      clock.unlock();
+      return done;
+    },
+    GetCurrentTime: () => ({ time: timestamp(clock.now()) }),
+  };
+}

@@ -1,0 +1,110 @@
+/** WorkflowService RPCs mapped onto the engine. Unlisted RPCs answer UNIMPLEMENTED. */
+import { temporal } from '@temporalio/proto';
+import type { Engine } from '../engine';
+import type { Handlers } from './handler';
+
+const POLL_MAX_WAIT_MS = 60_000;
+const HISTORY_MAX_WAIT_MS = 20_000;
+const QUERY_MAX_WAIT_MS = 60_000;
+
+export function workflowServiceHandlers(engine: Engine, serverVersion: string): Handlers {
+  const ex = engine.executions;
+  const act = engine.activities;
+  return {
+    GetSystemInfo: () => ({
+      serverVersion,
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        supportsSchedules: false,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: true,
+        nexus: false,
+      },
+    }),
+    DescribeNamespace: (request: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) => {
+      const ns = request.id
+        ? engine.namespaces.all().find((n) => n.id === request.id)
+        : engine.namespace(request.namespace);
+      const found = ns ?? engine.namespace(request.namespace || '\u0000missing');
+      return {
+        namespaceInfo: {
+          name: found.name,
+          id: found.id,
+          state: temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_REGISTERED,
+          description: 'embedded-temporal namespace',
+          capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
+        },
+        config: { workflowExecutionRetentionTtl: { seconds: 86_400, nanos: 0 } },
+        replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
+        isGlobalNamespace: false,
+      };
+    },
+    ListNamespaces: () => ({
+      namespaces: engine.namespaces.all().map((ns) => ({
+        namespaceInfo: {
+          name: ns.name,
+          id: ns.id,
+          state: temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_REGISTERED,
+        },
+      })),
+    }),
+    ShutdownWorker: () => ({}),
+    StartWorkflowExecution: (r) => ex.start(r),
+    SignalWorkflowExecution: (r) => ex.signal(r),
+    SignalWithStartWorkflowExecution: (r) => ex.signalWithStart(r),
+    RequestCancelWorkflowExecution: (r) => ex.requestCancel(r),
+    TerminateWorkflowExecution: (r) => ex.terminate(r),
+    DescribeWorkflowExecution: (r) => ex.describe(r),
+    GetWorkflowExecutionHistory: (r, ctx) => ex.history(r, ctx.answerBy(HISTORY_MAX_WAIT_MS)),
+    PollWorkflowTaskQueue: (r: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, ctx) =>
+      engine.workflowTasks.poll(r, {
+        identity: r.identity ?? '',
+        answerBy: ctx.answerBy(POLL_MAX_WAIT_MS),
+        isCancelled: ctx.isCancelled,
+        onCancel: ctx.onCancel,
+      }),
+    RespondWorkflowTaskCompleted: (r) => engine.workflowTasks.complete(r),
+    RespondWorkflowTaskFailed: (r) => engine.workflowTasks.failed(r),
+    PollActivityTaskQueue: async (r: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, ctx) => {
+      const ns = engine.namespace(r.namespace);
+      const name = r.taskQueue?.name ?? '';
+      act.applyRateLimit(ns.name, name, r.taskQueueMetadata?.maxTasksPerSecond?.value ?? undefined);
+      const response = await engine.matching.activityQueue(ns.name, name).poll({
+        identity: r.identity ?? '',
+        answerBy: ctx.answerBy(POLL_MAX_WAIT_MS),
+        isCancelled: ctx.isCancelled,
+        onCancel: ctx.onCancel,
+      });
+      return response ?? {};
+    },
+    RecordActivityTaskHeartbeat: (r) => act.heartbeat(r),
+    RecordActivityTaskHeartbeatById: (r) => act.heartbeatById(r),
+    RespondActivityTaskCompleted: (r) => act.completed(r),
+    RespondActivityTaskCompletedById: (r) => act.completedById(r),
+    RespondActivityTaskFailed: (r) => act.failedTask(r),
+    RespondActivityTaskFailedById: (r) => act.failedById(r),
+    RespondActivityTaskCanceled: (r) => act.canceledTask(r),
+    RespondActivityTaskCanceledById: (r) => act.canceledById(r),
+    QueryWorkflow: (r, ctx) => engine.queries.query(r, ctx.answerBy(QUERY_MAX_WAIT_MS)),
+    RespondQueryTaskCompleted: (r) => engine.queries.completed(r),
+    ResetStickyTaskQueue: () => ({}),
+    ListWorkflowExecutions: (r: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest) => {
+      const ns = engine.namespace(r.namespace);
+      const executions = [...engine.runs.values()]
+        .filter((run) => run.namespace === ns)
+        .map((run) => ex.executionInfo(run));
+      return { executions, nextPageToken: Buffer.alloc(0) };
+    },
+    CountWorkflowExecutions: (r: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest) => {
+      const ns = engine.namespace(r.namespace);
+      const count = [...engine.runs.values()].filter((run) => run.namespace === ns).length;
+      return { count, groups: [] };
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/** The state of one workflow run: its history and what is in flight for it. */
+import { temporal } from '@temporalio/proto';
+import { ClockLock, type Clock, type Scheduled } from './clock';
+import type { PendingActivity } from './activities';
+import type { Namespace } from './namespaces';
+import { i64 } from './proto';
+import { timestamp } from './time';
+import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from './types';
+
+const { WorkflowExecutionStatus } = temporal.api.enums.v1;
+export type WorkflowExecutionStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
+export type EventType = temporal.api.enums.v1.EventType;
+
+/** The attributes part of a history event (everything but id, type and time). */
+export type EventAttributes = Omit<HistoryEvent, 'eventId' | 'eventType' | 'eventTime'>;
+
+export interface WorkflowTaskState {
+  scheduledEventId: number;
+  startedEventId: number;
+  attempt: number;
+  state: 'scheduled' | 'started';
+  scheduledTime: number;
+  startedTime: number;
+  timeout?: Scheduled;
+  /** Queries (by id) delivered in this task's `queries` map. */
+  queryIds: string[];
+  /** Update ids delivered with this task. */
+  updateIds: string[];
+  lock: ClockLock;
+}
+
+/** What a run was started with (kept for describe, continue-as-new and retries). */
+export interface RunConfig {
+  workflowType: string;
+  taskQueue: string;
+  input?: Payloads | null;
+  header?: Header | null;
+  memo?: Memo | null;
+  searchAttributes?: SearchAttributes | null;
+  workflowExecutionTimeoutMs: number;
+  workflowRunTimeoutMs: number;
+  workflowTaskTimeoutMs: number;
+  retryPolicy?: RetryPolicy | null;
+  attempt: number;
+  firstExecutionRunId: string;
+  /** Absolute deadline of the whole chain (execution timeout), 0 if none. */
+  executionExpirationTime: number;
+  cronSchedule?: string;
+  parent?: ParentInfo;
+  lastCompletionResult?: Payloads | null;
+  continuedFailure?: Failure | null;
+}
+
+export interface ParentInfo {
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  initiatedEventId: number;
+}
+
+/** A deferred history write; a fired timer can still be cancelled while buffered. */
+export interface BufferedEvent {
+  write: () => void;
+  firedTimerId?: string;
+}
+
+export class WorkflowRun {
+  readonly events: HistoryEvent[] = [];
+  status: WorkflowExecutionStatus = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  readonly startTime: number;
+  executionTime: number;
+  closeTime: number | undefined;
+  memo: Memo | null | undefined;
+  searchAttributes: SearchAttributes | null | undefined;
+
+  workflowTask: WorkflowTaskState | undefined;
+  /** Events that arrived while a workflow task was started: written once it completes. */
+  buffered: BufferedEvent[] = [];
+  /** Set when an event the workflow has not seen yet needs a new workflow task. */
+  needsWorkflowTask = false;
+  /** First workflow task held back by a start delay, backoff or cron. */
+  firstTaskBackoff: Scheduled | undefined;
+  previousStartedEventId = 0;
+  /** Consecutive failed/timed out workflow task attempts. */
+  workflowTaskFailures = 0;
+  readonly requestIds = new Set<string>();
+  readonly activities = new Map<number, PendingActivity>();
+  readonly timers = new Map<string, { startedEventId: number; handle: Scheduled }>();
+  /** Queries waiting for the started workflow task to complete. */
+  heldQueryIds: string[] = [];
+  /** Update ids accepted by the service but not yet delivered to a workflow task. */
+  pendingUpdateIds: string[] = [];
+  cancelRequested = false;
+  /** The run that replaced this one (continue-as-new, retry, cron). */
+  nextRunId: string | undefined;
+  runTimeout: Scheduled | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly namespace: Namespace,
+    readonly workflowId: string,
+    readonly runId: string,
+    readonly config: RunConfig,
+    private readonly clock: Clock,
+  ) {
+    this.startTime = clock.now();
+    this.executionTime = this.startTime;
+    this.memo = config.memo;
+    this.searchAttributes = config.searchAttributes;
+  }
+
+  get isOpen(): boolean {
+    return this.status === WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  get lastEventId(): number {
+    return this.events.length;
+  }
+
+  get execution() {
+    return { workflowId: this.workflowId, runId: this.runId };
+  }
+
+  /** Appends an event now (no buffering) and wakes history long-polls. */
+  append(eventType: EventType, attributes: EventAttributes): number {
+    const eventId = this.events.length + 1;
+    this.events.push({ eventId: i64(eventId), eventType, eventTime: timestamp(this.clock.now()), ...attributes });
+    for (const listener of [...this.listeners]) listener();
+    return eventId;
+  }
+
+  /** Calls `listener` on every new event until the returned function is called. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

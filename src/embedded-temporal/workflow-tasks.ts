@@ -1,0 +1,395 @@
+/**
+ * Workflow tasks: scheduling, handing out (always on the normal queue with full history),
+ * completion with commands, failure, and the start-to-close timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { ClockLock } from './clock';
+import type { Engine } from './engine';
+import { invalidArgument, notFound } from './errors';
+import type { PollContext } from './matching';
+import { i64 } from './proto';
+import { decodeTaskToken, encodeTaskToken, type TaskToken } from './task-token';
+import { duration, timestamp } from './time';
+import type { Command, Failure, ProtocolMessage } from './types';
+import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
+
+const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType } = temporal.api.enums.v1;
+type ws = typeof temporal.api.workflowservice.v1;
+type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+export type WorkflowTaskResponse = PollResponse;
+
+const CLOSING_COMMANDS = new Set<number>([
+  CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+]);
+
+export class WorkflowTasks {
+  constructor(private readonly engine: Engine) {}
+
+  /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
+  schedule(run: WorkflowRun): void {
+    if (!run.isOpen || run.workflowTask || run.firstTaskBackoff) return;
+    const attempt = run.workflowTaskFailures + 1;
+    const scheduledEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+      workflowTaskScheduledEventAttributes: {
+        taskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        startToCloseTimeout: duration(run.config.workflowTaskTimeoutMs),
+        attempt,
+      },
+    });
+    const task: WorkflowTaskState = {
+      scheduledEventId,
+      startedEventId: 0,
+      attempt,
+      state: 'scheduled',
+      scheduledTime: this.engine.clock.now(),
+      startedTime: 0,
+      queryIds: [],
+      updateIds: [],
+      lock: new ClockLock(this.engine.clock),
+    };
+    task.lock.hold();
+    run.workflowTask = task;
+    this.engine.matching
+      .workflowQueue(run.namespace.name, run.config.taskQueue)
+      .add({ claim: (ctx) => this.start(run, task, ctx) });
+  }
+
+  /** Hands a scheduled task to a poller: records WorkflowTaskStarted and arms the timeout. */
+  private start(run: WorkflowRun, task: WorkflowTaskState, ctx: PollContext): PollResponse | undefined {
+    if (!run.isOpen || run.workflowTask !== task || task.state !== 'scheduled') return undefined;
+    // Queries and updates that arrived while scheduled ride along with this task.
+    task.queryIds.push(...this.engine.queries.takeForTask(run));
+    task.updateIds.push(...this.engine.updates.takeForTask(run));
+    task.startedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+      workflowTaskStartedEventAttributes: {
+        scheduledEventId: i64(task.scheduledEventId),
+        identity: ctx.identity,
+        requestId: randomUUID(),
+        historySizeBytes: i64(0),
+      },
+    });
+    task.state = 'started';
+    task.startedTime = this.engine.clock.now();
+    task.timeout = this.engine.clock.schedule(task.startedTime + run.config.workflowTaskTimeoutMs, () =>
+      this.timedOut(run, task),
+    );
+    const token: TaskToken = {
+      kind: 'workflow',
+      namespace: run.namespace.name,
+      workflowId: run.workflowId,
+      runId: run.runId,
+      scheduledEventId: task.scheduledEventId,
+      attempt: task.attempt,
+    };
+    return {
+      taskToken: encodeTaskToken(token),
+      workflowExecution: run.execution,
+      workflowType: { name: run.config.workflowType },
+      previousStartedEventId: i64(run.previousStartedEventId),
+      startedEventId: i64(task.startedEventId),
+      attempt: task.attempt,
+      backlogCountHint: i64(0),
+      history: { events: run.events.slice() },
+      workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      scheduledTime: timestamp(task.scheduledTime),
+      startedTime: timestamp(task.startedTime),
+      queries: this.engine.queries.queriesFor(task.queryIds),
+      messages: this.engine.updates.messagesFor(run, task.updateIds, task.startedEventId),
+    };
+  }
+
+  /** The started task a token names, or NOT_FOUND. */
+  private startedTask(token: TaskToken): { run: WorkflowRun; task: WorkflowTaskState } {
+    if (token.kind !== 'workflow') throw notFound('Task token is not a workflow task token');
+    const run = this.engine.runs.get(token.runId);
+    const task = run?.workflowTask;
+    if (
+      !run ||
+      !run.isOpen ||
+      !task ||
+      task.state !== 'started' ||
+      task.scheduledEventId !== token.scheduledEventId ||
+      task.attempt !== token.attempt
+    ) {
+      throw notFound('Workflow task not found.');
+    }
+    return { run, task };
+  }
+
+  complete(
+    request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+  ): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+    const { run, task } = this.startedTask(decodeTaskToken(request.taskToken));
+    const commands = request.commands ?? [];
+    const messages = request.messages ?? [];
+    const identity = request.identity ?? '';
+
+    this.engine.queries.answerFromTask(task.queryIds, request.queryResults ?? {});
+
+    const closingAt = commands.findIndex((c) => CLOSING_COMMANDS.has(c.commandType ?? 0));
+    if (closingAt >= 0 && closingAt !== commands.length - 1) {
+      this.fail(run, task, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES, {
+        message: 'A workflow-closing command must be the last command',
+      });
+      throw invalidArgument('A workflow-closing command must be the last command');
+    }
+    // New input arrived while the task ran: the workflow must see it before it may close.
+    if (closingAt >= 0 && (run.buffered.length > 0 || run.pendingUpdateIds.length > 0)) {
+      this.fail(run, task, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, {
+        message: 'UnhandledCommand',
+      });
+      throw invalidArgument('UnhandledCommand');
+    }
+
+    const completedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
+      workflowTaskCompletedEventAttributes: {
+        scheduledEventId: i64(task.scheduledEventId),
+        startedEventId: i64(task.startedEventId),
+        identity,
+        binaryChecksum: request.binaryChecksum ?? '',
+        workerVersion: request.workerVersionStamp ?? null,
+        sdkMetadata: request.sdkMetadata ?? null,
+        meteringMetadata: request.meteringMetadata ?? null,
+        deployment: request.deployment ?? null,
+      },
+    });
+    task.timeout?.cancel();
+    run.previousStartedEventId = task.startedEventId;
+    run.workflowTaskFailures = 0;
+
+    const messagesById = new Map<string, ProtocolMessage>();
+    for (const message of messages) if (message.id) messagesById.set(message.id, message);
+    const handledMessages = new Set<string>();
+    let needsTask = request.forceCreateNewWorkflowTask === true;
+    try {
+      for (const command of commands) {
+        if (command.commandType === CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE) {
+          const id = command.protocolMessageCommandAttributes?.messageId ?? '';
+          const message = messagesById.get(id);
+          if (!message) throw invalidArgument(`Protocol message ${id} not found in the completion`);
+          handledMessages.add(id);
+          needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
+          continue;
+        }
+        needsTask = this.applyCommand(run, command, completedEventId, identity) || needsTask;
+      }
+      // Messages without a command (rejections) are handled after the commands.
+      for (const message of messages) {
+        if (message.id && handledMessages.has(message.id)) continue;
+        needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
+      }
+    } finally {
+      this.engine.updates.afterTask(run, task.updateIds);
+      if (run.isOpen) {
+        const hadBuffered = this.engine.flushBuffered(run);
+        run.workflowTask = undefined;
+        if (hadBuffered || needsTask || run.pendingUpdateIds.length > 0) this.schedule(run);
+      }
+      task.lock.release();
+      this.engine.queries.afterTask(run);
+    }
+    return { activityTasks: [] };
+  }
+
+  /** One event (or a few) per command, in command order. Returns whether a new task is needed. */
+  private applyCommand(run: WorkflowRun, command: Command, completedEventId: number, identity: string): boolean {
+    const engine = this.engine;
+    switch (command.commandType) {
+      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+        engine.activities.schedule(run, command.scheduleActivityTaskCommandAttributes ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
+        engine.activities.requestCancel(
+          run,
+          Number(command.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0),
+          completedEventId,
+        );
+        return false;
+      case CommandType.COMMAND_TYPE_START_TIMER:
+        engine.timers.start(run, command.startTimerCommandAttributes ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_CANCEL_TIMER:
+        engine.timers.cancel(run, command.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity);
+        return false;
+      case CommandType.COMMAND_TYPE_RECORD_MARKER: {
+        const a = command.recordMarkerCommandAttributes ?? {};
+        run.append(EventType.EVENT_TYPE_MARKER_RECORDED, {
+          markerRecordedEventAttributes: {
+            markerName: a.markerName ?? '',
+            details: a.details ?? {},
+            workflowTaskCompletedEventId: i64(completedEventId),
+            header: a.header ?? null,
+            failure: a.failure ?? null,
+          },
+        });
+        return false;
+      }
+      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const attributes = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? {};
+        const typed = engine.executions.typedSearchAttributes(run.namespace, attributes);
+        run.searchAttributes = {
+          indexedFields: { ...(run.searchAttributes?.indexedFields ?? {}), ...(typed?.indexedFields ?? {}) },
+        };
+        run.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, {
+          upsertWorkflowSearchAttributesEventAttributes: {
+            workflowTaskCompletedEventId: i64(completedEventId),
+            searchAttributes: typed,
+          },
+        });
+        return false;
+      }
+      case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
+        const memo = command.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? {};
+        run.memo = { fields: { ...(run.memo?.fields ?? {}), ...(memo.fields ?? {}) } };
+        run.append(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, {
+          workflowPropertiesModifiedEventAttributes: {
+            workflowTaskCompletedEventId: i64(completedEventId),
+            upsertedMemo: memo,
+          },
+        });
+        return false;
+      }
+      case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+        engine.executions.completeRun(run, command.completeWorkflowExecutionCommandAttributes ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+        engine.executions.failRun(run, command.failWorkflowExecutionCommandAttributes?.failure ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+        engine.executions.cancelRun(run, command.cancelWorkflowExecutionCommandAttributes ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+        engine.executions.continueAsNew(
+          run,
+          command.continueAsNewWorkflowExecutionCommandAttributes ?? {},
+          completedEventId,
+        );
+        return false;
+      case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+        engine.executions.startChild(run, command.startChildWorkflowExecutionCommandAttributes ?? {}, completedEventId);
+        return false;
+      case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+        engine.executions.signalExternal(
+          run,
+          command.signalExternalWorkflowExecutionCommandAttributes ?? {},
+          completedEventId,
+        );
+        return false;
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+        engine.executions.cancelExternal(
+          run,
+          command.requestCancelExternalWorkflowExecutionCommandAttributes ?? {},
+          completedEventId,
+        );
+        return false;
+      default:
+        throw invalidArgument(`Command type ${command.commandType} is not supported by the embedded service`);
+    }
+  }
+
+  failed(request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): object {
+    const { run, task } = this.startedTask(decodeTaskToken(request.taskToken));
+    this.fail(
+      run,
+      task,
+      request.cause ?? WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNSPECIFIED,
+      request.failure ?? null,
+      request.identity ?? '',
+    );
+    return {};
+  }
+
+  /** Records a failed attempt, writes the held events and schedules the next attempt. */
+  fail(
+    run: WorkflowRun,
+    task: WorkflowTaskState,
+    cause: temporal.api.enums.v1.WorkflowTaskFailedCause,
+    failure: Failure | null,
+    identity = '',
+  ): void {
+    run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      workflowTaskFailedEventAttributes: {
+        scheduledEventId: i64(task.scheduledEventId),
+        startedEventId: i64(task.startedEventId),
+        cause,
+        failure,
+        identity,
+      },
+    });
+    // An unhandled command is not the worker's fault: the next attempt starts afresh.
+    this.retry(run, task, cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
+  }
+
+  private timedOut(run: WorkflowRun, task: WorkflowTaskState): void {
+    if (!run.isOpen || run.workflowTask !== task || task.state !== 'started') return;
+    run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+      workflowTaskTimedOutEventAttributes: {
+        scheduledEventId: i64(task.scheduledEventId),
+        startedEventId: i64(task.startedEventId),
+        timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+      },
+    });
+    this.retry(run, task);
+  }
+
+  private retry(run: WorkflowRun, task: WorkflowTaskState, countAttempt = true): void {
+    task.timeout?.cancel();
+    if (countAttempt) run.workflowTaskFailures++;
+    this.engine.flushBuffered(run);
+    run.workflowTask = undefined;
+    this.engine.queries.requeue(run, task.queryIds);
+    this.engine.updates.requeue(run, task.updateIds);
+    this.schedule(run);
+    task.lock.release();
+    this.engine.queries.afterTask(run);
+  }
+
+  /**
+   * Before a run is closed from outside (terminate, timeout): a started task is failed so the
+   * history stays well formed, and held events are written.
+   */
+  forceClose(run: WorkflowRun): void {
+    const task = run.workflowTask;
+    if (task?.state === 'started') {
+      run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+        workflowTaskFailedEventAttributes: {
+          scheduledEventId: i64(task.scheduledEventId),
+          startedEventId: i64(task.startedEventId),
+          cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+        },
+      });
+    }
+    this.engine.flushBuffered(run);
+  }
+
+  dropRun(run: WorkflowRun): void {
+    const task = run.workflowTask;
+    if (!task) return;
+    task.timeout?.cancel();
+    task.lock.release();
+    run.workflowTask = undefined;
+    run.buffered = [];
+  }
+
+  /** Legacy query tasks, and the poll handler. */
+  async poll(
+    request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
+    ctx: PollContext,
+  ): Promise<PollResponse> {
+    const ns = this.engine.namespace(request.namespace);
+    const name = request.taskQueue?.name ?? '';
+    if (!name) throw invalidArgument('Task queue name is required');
+    // Sticky queues are declined: their pollers only ever get empty answers.
+    if (request.taskQueue?.kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
+      return (await this.engine.matching.stickyPoll(ctx)) ?? {};
+    }
+    const response = await this.engine.matching.workflowQueue(ns.name, name).poll(ctx);
+    return response ?? {};
+  }
+}
+
+export type WorkflowServiceTypes = ws;

@@ -1,0 +1,96 @@
+/**
+ * Shared test plumbing: one workflow bundle per test file, workers on a fresh task queue, and
+ * replay of every history a test produced (a history the SDK's replayer rejects is a bug).
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import * as activities from '../activities';
+
+// Keep test output readable: the SDK logs worker state changes at INFO.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  });
+  return bundle;
+}
+
+export function uniqueTaskQueue(prefix = 'tq'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export async function createWorker(
+  env: TestWorkflowEnvironment,
+  options: Partial<WorkerOptions> & { taskQueue: string },
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    workflowBundle: await workflowBundle(),
+    activities,
+    ...options,
+  });
+}
+
+/** Runs `fn` while the worker runs, then shuts it down. */
+export async function withWorker<T>(worker: Worker, fn: () => Promise<T>): Promise<T> {
+  return worker.runUntil(fn);
+}
+
+/** A started workflow: its id and first run (follow-up runs are found through the histories). */
+export interface StartedWorkflow {
+  workflowId: string;
+  firstExecutionRunId: string;
+}
+
+/**
+ * Replays every run of the given workflows (following continue-as-new and retries); throws on
+ * any nondeterminism or malformed history.
+ */
+export async function replayAll(client: Client, workflows: StartedWorkflow[]): Promise<void> {
+  const workflowBundleCode = await workflowBundle();
+  for (const { workflowId, firstExecutionRunId } of workflows) {
+    let runId: string | undefined = firstExecutionRunId;
+    while (runId) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      await Worker.runReplayHistory(
+        { workflowBundle: workflowBundleCode, replayName: `${workflowId}/${runId}` },
+        history,
+      );
+      runId = nextRunId(history.events?.[history.events.length - 1]);
+    }
+  }
+}
+
+function nextRunId(last: temporal.api.history.v1.IHistoryEvent | undefined): string | undefined {
+  if (!last) return undefined;
+  return (
+    last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ||
+    last.workflowExecutionFailedEventAttributes?.newExecutionRunId ||
+    last.workflowExecutionTimedOutEventAttributes?.newExecutionRunId ||
+    last.workflowExecutionCompletedEventAttributes?.newExecutionRunId ||
+    undefined
+  );
+}

@@ -1,0 +1,2 @@
+/** Workflows exercised by the embedded service's tests (one bundle for every test file). */
+export * from './basics';
