@@ -44,6 +44,8 @@ export class FaultInjector {
   private readonly counts = new Map<RouteKey, number>(routeKeys.map((route) => [route, 0]));
   private readonly seeds: () => number;
   private readonly waiters: { route: RouteKey; count: number; resolve: () => void }[] = [];
+  private readonly inProgress = new Map<RouteKey, number>();
+  private readonly settledWaiters = new Map<RouteKey, (() => void)[]>();
 
   constructor(seed: number) {
     this.seeds = seededRandom(seed);
@@ -88,6 +90,31 @@ export class FaultInjector {
   waitForRequests(route: RouteKey, count: number): Promise<void> {
     if (this.count(route) >= count) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ route, count, resolve }));
+  }
+
+  /** A request on the route is being handled (from receipt to its answer, drop or release). */
+  begin(route: RouteKey): void {
+    this.inProgress.set(route, (this.inProgress.get(route) ?? 0) + 1);
+  }
+
+  end(route: RouteKey): void {
+    const left = (this.inProgress.get(route) ?? 1) - 1;
+    this.inProgress.set(route, left);
+    if (left > 0) return;
+    const waiters = this.settledWaiters.get(route);
+    if (waiters === undefined) return;
+    this.settledWaiters.delete(route);
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves once no request on the route is being handled (e.g. a hang released by its client). */
+  waitForSettled(route: RouteKey): Promise<void> {
+    if ((this.inProgress.get(route) ?? 0) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.settledWaiters.get(route) ?? [];
+      waiters.push(resolve);
+      this.settledWaiters.set(route, waiters);
+    });
   }
 
   private wake(route: RouteKey, count: number): void {

@@ -68,6 +68,7 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
     clearFaults: (route) => faults.clear(route),
     requestCount: (route) => faults.count(route),
     waitForRequests: (route, count) => faults.waitForRequests(route, count),
+    waitForSettled: (route) => faults.waitForSettled(route),
     resetCounts: () => faults.resetCounts(),
     percent: {
       verifications: () => percent.verifications(),
@@ -83,12 +84,13 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
       profileItems: (profileId) => attestr.profileItems(profileId),
     },
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         lifecycle.close();
-        server.close(() => resolve());
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive and hung connections would otherwise hold close() open.
         server.closeAllConnections();
-      });
+        await Promise.all([serverClosed, webhooks.close()]);
+      })();
       return closing;
     },
   };

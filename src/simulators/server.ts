@@ -89,6 +89,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, parts: ServerPa
     return;
   }
   const route = matched.route;
+  parts.faults.begin(route);
+  try {
+    await serve(req, res, parts, matched);
+  } finally {
+    parts.faults.end(route);
+  }
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, parts: ServerParts, matched: Match): Promise<void> {
+  const route = matched.route;
   let rawBody: string;
   try {
     rawBody = await readBody(req);

@@ -163,6 +163,8 @@ export interface VendorSimulators {
   requestCount(route: RouteKey): number;
   /** Addition: resolves once the route has received `count` requests in all (wait on this, not on sleeps). */
   waitForRequests(route: RouteKey, count: number): Promise<void>;
+  /** Addition: resolves once no request on the route is being handled (answered, dropped, or hang released). */
+  waitForSettled(route: RouteKey): Promise<void>;
   /** Addition: sets every route's counter back to 0. */
   resetCounts(): void;
   percent: {
@@ -172,7 +174,7 @@ export interface VendorSimulators {
     setStatus(id: string, status: string, extra?: SetStatusExtra): Promise<void>;
     /** Webhook deliveries attempted (redeliveries included). */
     webhooksSent(): number;
-    /** Addition: every event emitted, oldest first. */
+    /** Addition: every event emitted to the webhook URL, oldest first (none without a URL). */
     webhookEvents(): PercentWebhookEvent[];
     /** Addition: POSTs an already-sent event again (Percent duplicates happen); resolves to the HTTP status. */
     redeliverWebhook(eventId: string): Promise<number>;

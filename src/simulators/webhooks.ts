@@ -1,6 +1,6 @@
 /** Percent (Goodstack) webhooks: signed POSTs of status-change events. */
 import { createHmac } from 'node:crypto';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { idFactory } from './random';
 import type { AgentVerification, PercentWebhookEvent } from './types';
 
@@ -39,13 +39,18 @@ export function agentVerificationEvent(
 }
 
 const deliveryTimeoutMs = 10_000;
+// A bounded pool: a benchmark's burst of status changes must not open a socket per event.
+const maxConnections = 16;
 
 export class WebhookSender {
   private readonly eventsById = new Map<string, { event: PercentWebhookEvent; body: string }>();
   private readonly nextEventId = idFactory('event_', 10);
   private deliveries = 0;
+  private readonly dispatcher: Agent | undefined;
 
-  constructor(private readonly target: { url: string; secret: string } | undefined) {}
+  constructor(private readonly target: { url: string; secret: string } | undefined) {
+    this.dispatcher = target === undefined ? undefined : new Agent({ connections: maxConnections });
+  }
 
   get enabled(): boolean {
     return this.target !== undefined;
@@ -59,8 +64,12 @@ export class WebhookSender {
     return [...this.eventsById.values()].map(({ event }) => event);
   }
 
-  /** Emits a new event (unique `data.id`) and delivers it once; resolves to the HTTP status (0: not delivered). */
+  /**
+   * Emits a new event (unique `data.id`) and delivers it once; resolves to the HTTP status
+   * (0: not delivered). Without a webhook URL nothing is sent or kept.
+   */
   emit(verification: AgentVerification, title: string | null): Promise<number> {
+    if (this.target === undefined) return Promise.resolve(0);
     const event = agentVerificationEvent(this.nextEventId(), verification, title);
     const body = JSON.stringify(event);
     this.eventsById.set(event.data.id, { event, body });
@@ -74,12 +83,18 @@ export class WebhookSender {
   }
 
   // A failed delivery is not retried here: tests drive redelivery with `redeliver`.
+  /** Ends open deliveries (they resolve to 0). */
+  async close(): Promise<void> {
+    await this.dispatcher?.destroy();
+  }
+
   private async deliver(body: string): Promise<number> {
     if (this.target === undefined) return 0;
     this.deliveries += 1;
     try {
       const response = await request(this.target.url, {
         method: 'POST',
+        dispatcher: this.dispatcher,
         headers: {
           'content-type': 'application/json',
           'goodstack-signature': signWebhookBody(body, this.target.secret),

@@ -200,6 +200,7 @@ describe('Simulator fault injection', () => {
     await sim.waitForRequests('percent.getAgentVerification', 1);
     controller.abort();
     await expect(hung).rejects.toThrow();
+    await sim.waitForSettled('percent.getAgentVerification');
     expect((await getMissing()).status).toBe(404);
   });
 

@@ -127,6 +127,25 @@ describe('Percent simulator: idempotency', () => {
     await expect(original).rejects.toThrow();
   });
 
+  it('a hung call whose client gave up leaves the key free for the retry', async () => {
+    sim.injectFault('percent.createAgentVerification', { kind: 'hang' }, { times: 1 });
+    const controller = new AbortController();
+    const abandoned = fetch(`${sim.url}/v1/agent-verifications`, {
+      method: 'POST',
+      headers: { authorization: sim.percentApiKey, 'idempotency-key': 'check-47', 'content-type': 'application/json' },
+      body: JSON.stringify(validAgent),
+      signal: controller.signal,
+    });
+    await sim.waitForRequests('percent.createAgentVerification', 1);
+    controller.abort();
+    await expect(abandoned).rejects.toThrow();
+    // The simulator notices the closed socket on its own schedule; wait for it, not for time.
+    await sim.waitForSettled('percent.createAgentVerification');
+    const retry = await api.create(validAgent, 'check-47');
+    expect(retry.status).toBe(200);
+    expect(sim.percent.verifications()).toHaveLength(1);
+  });
+
   it('a failed call leaves the key free, so a retry creates the verification', async () => {
     sim.injectFault('percent.createAgentVerification', { kind: 'status', status: 503 }, { times: 1 });
     expect((await api.create(validAgent, 'check-45')).status).toBe(503);
