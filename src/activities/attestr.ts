@@ -1,11 +1,10 @@
 /** Attestr activities: thin, typed wrappers over `AttestrClient`. */
 import { Context } from '@temporalio/activity';
 import type { AttestrClient } from '../vendors/attestr/client';
-import type { FailurePolicy } from '../vendors/failure';
 import type { AttestrActivities } from './types';
-import { vendorCall } from './vendor-call';
+import { vendorCall, type VendorCallOptions } from './vendor-call';
 
-export function createAttestrActivities(attestr: AttestrClient, policy: FailurePolicy): AttestrActivities {
+export function createAttestrActivities(attestr: AttestrClient, options: VendorCallOptions): AttestrActivities {
   return {
     /**
      * Safe to repeat. Attestr does not document what associating the same item twice does, so we
@@ -15,7 +14,7 @@ export function createAttestrActivities(attestr: AttestrClient, policy: FailureP
      * so we read the profile's items first and report `alreadyAssociated` if the item is there.
      */
     async associateAsyncRequest({ profileId, asyncRequestId }) {
-      return vendorCall(policy, async (signal) => {
+      return vendorCall(options, async (signal) => {
         if (Context.current().info.attempt > 1) {
           const items = await attestr.profileItemIds(profileId, { signal });
           if (items.includes(asyncRequestId)) return { alreadyAssociated: true };

@@ -16,10 +16,12 @@ export interface ActivityDependencies {
   percent: PercentClient;
   attestr: AttestrClient;
   failurePolicy: FailurePolicy;
+  /** How often an activity heartbeats while its request is in flight (cancellation rides on heartbeats). */
+  heartbeatIntervalMs?: number;
 }
 
-export function createActivities({ percent, attestr, failurePolicy }: ActivityDependencies): Activities {
-  return { ...createPercentActivities(percent, failurePolicy), ...createAttestrActivities(attestr, failurePolicy) };
+export function createActivities({ percent, attestr, ...options }: ActivityDependencies): Activities {
+  return { ...createPercentActivities(percent, options), ...createAttestrActivities(attestr, options) };
 }
 
 export interface ActivitiesFromEnv {

@@ -1,20 +1,19 @@
 /** Percent activities: thin, typed wrappers over `PercentClient`. Results carry ids and statuses only. */
 import { Context } from '@temporalio/activity';
 import type { Agent } from '../onboarding-event';
-import type { FailurePolicy } from '../vendors/failure';
 import type { PercentClient } from '../vendors/percent/client';
 import type { AgentVerification, CreateAgentVerificationRequest } from '../vendors/percent/schemas';
 import type { AgentVerificationSummary, PercentActivities } from './types';
-import { vendorCall } from './vendor-call';
+import { vendorCall, type VendorCallOptions } from './vendor-call';
 
-export function createPercentActivities(percent: PercentClient, policy: FailurePolicy): PercentActivities {
+export function createPercentActivities(percent: PercentClient, options: VendorCallOptions): PercentActivities {
   return {
     /**
      * The Idempotency-Key comes with the input and is stable for the check, so a retry (lost
      * response, worker crash) answers the verification the first attempt created: never two.
      */
     async createAgentVerification({ idempotencyKey, agent }) {
-      return vendorCall(policy, async (signal) => {
+      return vendorCall(options, async (signal) => {
         const created = await percent.createAgentVerification(toCreateRequest(agent), idempotencyKey, { signal });
         Context.current().log.info('Percent agent verification created', { agentVerificationId: created.id });
         return summarize(created);
@@ -22,7 +21,7 @@ export function createPercentActivities(percent: PercentClient, policy: FailureP
     },
 
     async getAgentVerification({ agentVerificationId }) {
-      return vendorCall(policy, async (signal) =>
+      return vendorCall(options, async (signal) =>
         summarize(await percent.getAgentVerification(agentVerificationId, { signal })),
       );
     },

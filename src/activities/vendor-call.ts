@@ -7,16 +7,21 @@ import { Context } from '@temporalio/activity';
 import { toApplicationFailure, type FailurePolicy } from '../vendors/failure';
 
 /** Often enough for the 15 s heartbeat timeout in src/retry-policies.ts; the SDK throttles anyway. */
-const HEARTBEAT_EVERY_MS = 5_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
 
-export async function vendorCall<T>(policy: FailurePolicy, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export interface VendorCallOptions {
+  failurePolicy: FailurePolicy;
+  heartbeatIntervalMs?: number;
+}
+
+export async function vendorCall<T>(options: VendorCallOptions, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctx = Context.current();
-  const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+  const heartbeat = setInterval(() => ctx.heartbeat(), options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   try {
     return await call(ctx.cancellationSignal);
   } catch (err) {
-    throw toApplicationFailure(err, policy, ctx.info.attempt);
+    throw toApplicationFailure(err, options.failurePolicy, ctx.info.attempt);
   } finally {
     clearInterval(heartbeat);
   }

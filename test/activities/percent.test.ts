@@ -167,4 +167,18 @@ describe('Percent activities', () => {
     env.cancel();
     expect(await running).toBeInstanceOf(CancelledFailure);
   });
+
+  it('heartbeats while a slow request is in flight, so cancellation can reach it', async () => {
+    const slow = await startHarness({ heartbeatIntervalMs: 20 });
+    try {
+      slow.sims.injectFault('percent.getAgentVerification', { kind: 'latency', ms: 300 });
+      const env = new MockActivityEnvironment();
+      let heartbeats = 0;
+      env.on('heartbeat', () => heartbeats++);
+      await rejection(env.run(slow.activities.getAgentVerification, { agentVerificationId: 'agv_1' }));
+      expect(heartbeats).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
+  });
 });

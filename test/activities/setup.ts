@@ -28,7 +28,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { percentKey?: string; attestrToken?: string; headersTimeoutMs?: number } = {},
+  options: { percentKey?: string; attestrToken?: string; headersTimeoutMs?: number; heartbeatIntervalMs?: number } = {},
 ): Promise<Harness> {
   const sims = await startVendorSimulators({ percentApiKey: PERCENT_KEY, attestrAuthToken: ATTESTR_TOKEN });
   const http = { connectTimeoutMs: 2_000, headersTimeoutMs: options.headersTimeoutMs ?? 10_000, bodyTimeoutMs: 10_000 };
@@ -43,7 +43,7 @@ export async function startHarness(
   );
   return {
     sims,
-    activities: createActivities({ percent, attestr, failurePolicy }),
+    activities: createActivities({ percent, attestr, failurePolicy, heartbeatIntervalMs: options.heartbeatIntervalMs }),
     percent,
     attestr,
     async close() {
