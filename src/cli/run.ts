@@ -171,12 +171,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ' ORDER BY StartTime DESC';
         let count = 0;
         for await (const info of client.workflow.list({ query, pageSize: Math.min(max, 100) })) {
+          const current = info.typedSearchAttributes.get(searchAttributes.stage);
+          if (stage && current !== stage) continue; // also holds on servers with partial query support
           io.stdout.write(
             JSON.stringify({
               workflowId: info.workflowId,
               runId: info.runId,
               executionStatus: info.status.name,
-              stage: info.typedSearchAttributes.get(searchAttributes.stage),
+              stage: current,
               startTime: info.startTime.toISOString(),
             }) + '\n',
           );

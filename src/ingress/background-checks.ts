@@ -77,11 +77,13 @@ export async function startCheck(client: Client, taskQueue: string, event: Onboa
   return { workflowId, runId: response.runId, started: response.started ?? true };
 }
 
-/** Lists checks by a search attribute value, running ones first. */
+/** The checks that recorded this verification id, running ones first. */
 async function findByVerificationId(client: Client, agentVerificationId: string) {
   const query = `${searchAttributes.agentVerificationId.name} = '${agentVerificationId}'`;
   const found: { workflowId: string; runId: string; running: boolean }[] = [];
   for await (const info of client.workflow.list({ query, pageSize: 10 })) {
+    // Checked again here: signalling the wrong check must not depend on the server's query support.
+    if (info.typedSearchAttributes.get(searchAttributes.agentVerificationId) !== agentVerificationId) continue;
     found.push({ workflowId: info.workflowId, runId: info.runId, running: info.status.name === 'RUNNING' });
     if (found.length >= 10) break;
   }

@@ -1,0 +1,112 @@
+/**
+ * The ingress against a real Temporal service (the embedded one, dev-server mode) with a
+ * stand-in workflow: starts, duplicates, restarts after close, and signals reaching the
+ * right check.
+ */
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { createLocalEnv } from '../helpers/temporal-env';
+import { finishSignal, recordedQuery, verificationIdFor, type Received } from './fixture-workflow';
+import { onboardingEvent, percentEvent, startTestIngress } from './helpers';
+
+const TASK_QUEUE = 'ingress-test';
+
+describe('ingress on Temporal', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let client: Client;
+  let ingress: Awaited<ReturnType<typeof startTestIngress>>;
+
+  beforeAll(async () => {
+    env = await createLocalEnv();
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixture-workflow') });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle });
+    running = worker.run();
+    client = env.client;
+    ingress = await startTestIngress({ client, config: { TEMPORAL_TASK_QUEUE: TASK_QUEUE } });
+  });
+
+  afterAll(async () => {
+    await ingress?.close();
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  const resultOf = (workflowId: string) => client.workflow.getHandle(workflowId).result() as Promise<Received>;
+
+  it('starts a check, returns the running one for a duplicate event, and starts anew after it closed', async () => {
+    const first = await ingress.post('/onboarding-events', onboardingEvent({ eventId: 'e1', profileId: 'dup' }));
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ workflowId: 'bgcheck-dup', runId: expect.any(String), started: true });
+
+    const duplicate = await ingress.post('/onboarding-events', onboardingEvent({ eventId: 'e2', profileId: 'dup' }));
+    expect(duplicate.status).toBe(202);
+    expect(duplicate.body).toEqual({ ...first.body, started: false });
+
+    await client.workflow.getHandle('bgcheck-dup').signal(finishSignal);
+    const closed = await resultOf('bgcheck-dup');
+    expect(closed).toMatchObject({ eventId: 'e1', runId: first.body.runId });
+
+    const again = await ingress.post('/onboarding-events', onboardingEvent({ eventId: 'e3', profileId: 'dup' }));
+    expect(again.status).toBe(202);
+    expect(again.body.started).toBe(true);
+    expect(again.body.runId).not.toBe(first.body.runId);
+    await client.workflow.getHandle('bgcheck-dup').signal(finishSignal);
+    expect(await resultOf('bgcheck-dup')).toMatchObject({ eventId: 'e3' });
+  });
+
+  it('delivers the async request id to the profile check, and 404s without a running check', async () => {
+    await ingress.post('/onboarding-events', onboardingEvent({ profileId: 'async' }));
+    const sent = await ingress.post('/profiles/async/async-request', { asyncRequestId: 'AR-1' });
+    expect(sent.status).toBe(202);
+    await client.workflow.getHandle('bgcheck-async').signal(finishSignal);
+    expect((await resultOf('bgcheck-async')).asyncRequests).toEqual([{ asyncRequestId: 'AR-1' }]);
+
+    const closed = await ingress.post('/profiles/async/async-request', { asyncRequestId: 'AR-2' });
+    expect(closed.status).toBe(404);
+    const never = await ingress.post('/profiles/never-started/async-request', { asyncRequestId: 'AR-3' });
+    expect(never.status).toBe(404);
+  });
+
+  it('maps a Percent webhook to verificationStatusChanged on the check that owns the verification', async () => {
+    await ingress.post('/onboarding-events', onboardingEvent({ profileId: 'hook-a' }));
+    await ingress.post('/onboarding-events', onboardingEvent({ profileId: 'hook-b' }));
+    // The webhook can beat the check's record of its verification id (the ingress then answers
+    // 404 and Percent resends); here the test waits for the record, as a resend would.
+    await client.workflow.getHandle('bgcheck-hook-b').query(recordedQuery);
+
+    const event = percentEvent({
+      id: 'event_b1',
+      eventType: 'agent_verification.rejected',
+      createdAt: '2026-05-06T07:08:09.000Z',
+      eventData: { id: verificationIdFor('hook-b'), status: 'rejected', rejectionReasonCode: 'fake_email_used' },
+    });
+    const res = await ingress.postWebhook(event);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true, applied: true, workflowId: 'bgcheck-hook-b' });
+    expect((await resultOf('bgcheck-hook-b')).statuses).toEqual([
+      {
+        eventId: 'event_b1',
+        agentVerificationId: verificationIdFor('hook-b'),
+        status: 'rejected',
+        rejectionReasonCode: 'fake_email_used',
+        occurredAt: '2026-05-06T07:08:09.000Z',
+      },
+    ]);
+
+    // The other check got nothing; a late webhook for the closed check is acknowledged, not applied.
+    await client.workflow.getHandle('bgcheck-hook-a').signal(finishSignal);
+    expect((await resultOf('bgcheck-hook-a')).statuses).toEqual([]);
+    const late = await ingress.postWebhook({ ...event, data: { ...event.data, id: 'event_b2' } });
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ applied: false, reason: 'check closed' });
+  });
+
+  it('answers 404 to a webhook for a verification no check has', async () => {
+    const res = await ingress.postWebhook(percentEvent({ eventData: { id: 'agentVerification_nobody' } }));
+    expect(res.status).toBe(404);
+  });
+});
