@@ -7,6 +7,7 @@ import { Activities, type ActivityTaskResponse } from './activities';
 import type { Clock } from './clock';
 import { notFound } from './errors';
 import { Executions } from './executions';
+import { Listing } from './listing';
 import { Matching } from './matching';
 import { Namespaces, type Namespace } from './namespaces';
 import { Queries } from './queries';
@@ -35,6 +36,7 @@ export class Engine {
   readonly queries: Queries;
   readonly updates: Updates;
   readonly executions: Executions;
+  readonly listing: Listing;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -45,6 +47,7 @@ export class Engine {
     this.queries = new Queries(this);
     this.updates = new Updates(this);
     this.executions = new Executions(this);
+    this.listing = new Listing(this);
   }
 
   namespace(name: string | null | undefined): Namespace {

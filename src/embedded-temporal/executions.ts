@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import type { Engine } from './engine';
 import { alreadyExists, invalidArgument, notFound } from './errors';
 import type { Namespace } from './namespaces';
+import { SearchAttributeError } from './visibility';
 import { i64 } from './proto';
 import { duration, durationMs, timestamp } from './time';
 import type { Failure, Payloads, SearchAttributes } from './types';
@@ -22,7 +23,6 @@ const {
   ContinueAsNewInitiator,
   TaskQueueKind,
   HistoryEventFilterType,
-  IndexedValueType,
   PendingActivityState,
   PendingWorkflowTaskState,
 } = temporal.api.enums.v1;
@@ -33,15 +33,6 @@ void (null as unknown as v1);
 
 const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
-const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<number, string> = {
-  [IndexedValueType.INDEXED_VALUE_TYPE_TEXT]: 'Text',
-  [IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]: 'Keyword',
-  [IndexedValueType.INDEXED_VALUE_TYPE_INT]: 'Int',
-  [IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE]: 'Double',
-  [IndexedValueType.INDEXED_VALUE_TYPE_BOOL]: 'Bool',
-  [IndexedValueType.INDEXED_VALUE_TYPE_DATETIME]: 'Datetime',
-  [IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST]: 'KeywordList',
-};
 
 /** How a new run comes to be (beyond its config). */
 interface RunOrigin {
@@ -58,21 +49,33 @@ interface RunOrigin {
 export class Executions {
   constructor(private readonly engine: Engine) {}
 
-  /** Search attributes with `metadata.type` filled from the registry; unknown names are rejected. */
+  /** Search attributes validated and with `metadata.type` filled from the namespace registry. */
   typedSearchAttributes(ns: Namespace, attributes: SearchAttributes | null | undefined): SearchAttributes | null {
     const fields = attributes?.indexedFields;
     if (!fields) return null;
-    const typed: Record<string, temporal.api.common.v1.IPayload> = {};
-    for (const [name, payload] of Object.entries(fields)) {
-      const type = ns.searchAttributeType(name);
-      if (type === undefined) {
-        throw invalidArgument(`search attribute ${name} is not defined`);
+    const registry = ns.searchAttributes;
+    try {
+      registry.validateUpsert(fields);
+      const typed: Record<string, temporal.api.common.v1.IPayload> = {};
+      for (const [name, payload] of Object.entries(fields)) {
+        typed[name] = registry.withTypeMetadata(name, payload) as temporal.api.common.v1.IPayload;
       }
-      const metadata = { ...(payload.metadata ?? {}) };
-      if (!metadata.type) metadata.type = Buffer.from(SEARCH_ATTRIBUTE_TYPE_NAMES[type] ?? 'Keyword');
-      typed[name] = { ...payload, metadata };
+      return { indexedFields: typed };
+    } catch (err) {
+      if (err instanceof SearchAttributeError) throw invalidArgument(err.message);
+      throw err;
     }
-    return { indexedFields: typed };
+  }
+
+  /** Applies an upsert: set values replace, unset values (null, empty list) remove. */
+  mergeSearchAttributes(run: WorkflowRun, upsert: SearchAttributes | null): void {
+    const merged = { ...(run.searchAttributes?.indexedFields ?? {}) };
+    for (const [name, payload] of Object.entries(upsert?.indexedFields ?? {})) {
+      if (run.namespace.searchAttributes.decode(name, payload) === null) delete merged[name];
+      else merged[name] = payload;
+    }
+    run.searchAttributes = { indexedFields: merged };
+    run.visibilityCache = undefined;
   }
 
   start(request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {

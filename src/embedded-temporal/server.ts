@@ -3,7 +3,6 @@ import * as grpc from '@grpc/grpc-js';
 import { type Clock, SkippingClock, WallClock } from './clock';
 import { Engine } from './engine';
 import { RpcError } from './errors';
-import { parseIndexedValueType } from './namespaces';
 import { loadServiceDefinitions } from './proto';
 import type { CallContext, Handler, Handlers } from './services/handler';
 import { operatorServiceHandlers } from './services/operator-service';
@@ -39,7 +38,7 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
   const clock: Clock = options.mode === 'test-server' ? new SkippingClock(1) : new WallClock();
   const engine = new Engine({ clock, namespaces: options.namespaces?.length ? options.namespaces : ['default'] });
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
-    for (const ns of engine.namespaces.all()) ns.addSearchAttribute(name, parseIndexedValueType(type));
+    for (const ns of engine.namespaces.all()) ns.searchAttributes.add(name, type);
   }
   const log = options.log ?? (() => undefined);
   const definitions = loadServiceDefinitions();

@@ -95,6 +95,8 @@ export class WorkflowRun {
   /** The run that replaced this one (continue-as-new, retry, cron). */
   nextRunId: string | undefined;
   runTimeout: Scheduled | undefined;
+  /** Decoded search attributes for listing, rebuilt after an upsert. */
+  visibilityCache: Record<string, unknown> | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(

@@ -231,9 +231,7 @@ export class WorkflowTasks {
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const attributes = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? {};
         const typed = engine.executions.typedSearchAttributes(run.namespace, attributes);
-        run.searchAttributes = {
-          indexedFields: { ...(run.searchAttributes?.indexedFields ?? {}), ...(typed?.indexedFields ?? {}) },
-        };
+        engine.executions.mergeSearchAttributes(run, typed);
         run.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, {
           upsertWorkflowSearchAttributesEventAttributes: {
             workflowTaskCompletedEventId: i64(completedEventId),

@@ -94,17 +94,7 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
     QueryWorkflow: (r, ctx) => engine.queries.query(r, ctx.answerBy(QUERY_MAX_WAIT_MS)),
     RespondQueryTaskCompleted: (r) => engine.queries.completed(r),
     ResetStickyTaskQueue: () => ({}),
-    ListWorkflowExecutions: (r: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest) => {
-      const ns = engine.namespace(r.namespace);
-      const executions = [...engine.runs.values()]
-        .filter((run) => run.namespace === ns)
-        .map((run) => ex.executionInfo(run));
-      return { executions, nextPageToken: Buffer.alloc(0) };
-    },
-    CountWorkflowExecutions: (r: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest) => {
-      const ns = engine.namespace(r.namespace);
-      const count = [...engine.runs.values()].filter((run) => run.namespace === ns).length;
-      return { count, groups: [] };
-    },
+    ListWorkflowExecutions: (r) => engine.listing.list(r),
+    CountWorkflowExecutions: (r) => engine.listing.count(r),
   };
 }
