@@ -137,6 +137,8 @@ describe('Attestr activities', () => {
     await h.sims.waitForRequests('attestr.associate', 1);
     env.cancel();
     expect(await running).toBeInstanceOf(CancelledFailure);
+    // The simulator sees the hung request's connection closed by the client (it would hang otherwise).
+    await h.sims.waitForSettled('attestr.associate');
     expect(h.sims.attestr.profileItems(profileId)).toEqual([]);
   });
 });

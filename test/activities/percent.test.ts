@@ -166,6 +166,8 @@ describe('Percent activities', () => {
     await h.sims.waitForRequests('percent.getAgentVerification', 1);
     env.cancel();
     expect(await running).toBeInstanceOf(CancelledFailure);
+    // The simulator sees the hung request's connection closed by the client (it would hang otherwise).
+    await h.sims.waitForSettled('percent.getAgentVerification');
   });
 
   it('heartbeats while a slow request is in flight, so cancellation can reach it', async () => {
