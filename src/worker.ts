@@ -23,6 +23,7 @@ import {
   Runtime,
   Worker,
   type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { createDataConverter, payloadEncryptionEnabled } from './codec';
@@ -77,7 +78,7 @@ export const WORKFLOWS_PATH = require.resolve('./workflows');
 /** Where `npm run build` leaves a prebuilt bundle for the compiled worker (`dist/workflow-bundle.js`). */
 export const PREBUILT_BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
 
-export function bundleWorkflows(): Promise<{ code: string }> {
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
 }
 

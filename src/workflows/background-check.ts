@@ -178,20 +178,20 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
     for (const obs of early.splice(0)) observe(obs);
     if (isDecided(verification)) return decided();
 
-    // 2. The async request id.
+    // 2. The async request id: the first one known wins (the event's, or the first signal's).
     asyncRequestId ??= event.asyncRequestId;
-    const asyncDeadline = Date.now() + timeouts.asyncRequestMs;
-    enter(
-      'awaiting_async_request',
-      `Waiting for the Attestr async request id (signal \`asyncRequestReady\`) until ${iso(asyncDeadline)}`,
-    );
-    const ready = await wf.condition(
-      () => asyncRequestId !== undefined || isDecided(verification),
-      timeouts.asyncRequestMs,
-      { summary: 'asyncRequestTimeout' },
-    );
-    if (isDecided(verification)) return decided();
-    if (!ready || asyncRequestId === undefined) return expired('no async request id arrived in time');
+    if (asyncRequestId === undefined) {
+      const asyncDeadline = Date.now() + timeouts.asyncRequestMs;
+      enter(
+        'awaiting_async_request',
+        `Waiting for the Attestr async request id (signal \`asyncRequestReady\`) until ${iso(asyncDeadline)}`,
+      );
+      await wf.condition(() => asyncRequestId !== undefined || isDecided(verification), timeouts.asyncRequestMs, {
+        summary: 'asyncRequestTimeout',
+      });
+      if (isDecided(verification)) return decided();
+      if (asyncRequestId === undefined) return expired('no async request id arrived in time');
+    }
     const asyncId: string = asyncRequestId;
 
     // 3. Associate it with the profile.
