@@ -14,7 +14,7 @@ export const agent = new Agent({ keepAliveTimeout: 1000 });
 
 export async function call(
   url: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   options: { headers?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const response = await request(url, {
