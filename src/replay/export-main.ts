@@ -1,0 +1,12 @@
+/** `npm run history:export -- ...`: see `src/replay/export-cli.ts`. */
+import { runExportCli } from './export-cli';
+
+runExportCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`history:export failed: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
