@@ -22,23 +22,28 @@ export const json = (status: number, value: unknown, headers?: Record<string, st
 
 const maxBodyBytes = 1024 * 1024;
 
-/** The raw body as text; rejects over 1 MiB so a runaway client cannot exhaust memory. */
+export class BodyTooLargeError extends Error {}
+
+/**
+ * The raw body as text. Rejects with `BodyTooLargeError` over 1 MiB (a runaway client must not
+ * exhaust memory), and with another error when the client goes away mid-body.
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is read and dropped, so the client still gets its 413.
+      if (size <= maxBodyBytes) chunks.push(chunk);
     });
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client closed the request before its end'));
+    });
+    req.on('end', () => {
+      if (size > maxBodyBytes) reject(new BodyTooLargeError('request body too large'));
+      else resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AttestrSimulator } from './attestr';
 import type { RequestContext } from './context';
 import type { FaultInjector, Outcome } from './faults';
-import { json, readBody, writeResponse } from './http-io';
+import { BodyTooLargeError, json, readBody, writeResponse } from './http-io';
 import type { SimulatorLifecycle } from './lifecycle';
 import type { PercentSimulator } from './percent';
 import type { AsyncRequestType, RouteKey } from './types';
@@ -102,9 +102,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, parts: ServerPar
   let rawBody: string;
   try {
     rawBody = await readBody(req);
-  } catch {
+  } catch (error) {
     parts.faults.recordRequest(route);
-    writeResponse(res, json(413, { message: 'Request body too large' }));
+    if (error instanceof BodyTooLargeError) writeResponse(res, json(413, { message: 'Request body too large' }));
     return;
   }
   // Counted once fully received; the handler then runs synchronously up to its first fault

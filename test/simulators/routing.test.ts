@@ -52,6 +52,15 @@ describe('Simulator routing and auth', () => {
     expect(routeKeys.map((route) => sim.requestCount(route))).toEqual(routeKeys.map(() => 0));
   });
 
+  it('answers 413 to a body over 1 MiB and counts it', async () => {
+    const answer = await call(`${sim.url}/api/v1/public/factx/PR1/associate`, 'PUT', {
+      headers: { authorization: `Basic ${sim.attestrAuthToken}` },
+      body: JSON.stringify({ asyncRequest: 'x'.repeat(1024 * 1024 + 1) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(sim.requestCount('attestr.associate')).toBe(1);
+  });
+
   it('starts verifications in the configured status', async () => {
     const answer = await call(`${sim.url}/v1/agent-verifications`, 'POST', {
       headers: { authorization: sim.percentApiKey },
