@@ -1,5 +1,5 @@
 /**
- * Fault injection per route, and the per-route request counters.
+ * Fault injection per route.
  *
  * Faults are evaluated in the order they were injected: every applicable `latency` adds its
  * delay, the first applicable other fault decides the answer. Limiters (`rateLimit`,
@@ -41,18 +41,14 @@ export const vendorOf = (route: RouteKey): Vendor => (route.startsWith('percent.
 
 export class FaultInjector {
   private readonly faults = new Map<RouteKey, ActiveFault[]>();
-  private readonly counts = new Map<RouteKey, number>(routeKeys.map((route) => [route, 0]));
   private readonly seeds: () => number;
-  private readonly waiters: { route: RouteKey; count: number; resolve: () => void }[] = [];
-  private readonly inProgress = new Map<RouteKey, number>();
-  private readonly settledWaiters = new Map<RouteKey, (() => void)[]>();
 
   constructor(seed: number) {
     this.seeds = seededRandom(seed);
   }
 
   inject(route: RouteKey, fault: Fault, options: FaultOptions = {}): void {
-    if (!this.counts.has(route)) throw new TypeError(`injectFault: unknown route "${route}"`);
+    if (!routeKeys.includes(route)) throw new TypeError(`injectFault: unknown route "${route}"`);
     validateFault(route, fault, options);
     const list = this.faults.get(route) ?? [];
     list.push({
@@ -69,62 +65,6 @@ export class FaultInjector {
   clear(route?: RouteKey): void {
     if (route === undefined) this.faults.clear();
     else this.faults.delete(route);
-  }
-
-  count(route: RouteKey): number {
-    return this.counts.get(route) ?? 0;
-  }
-
-  resetCounts(): void {
-    for (const route of routeKeys) this.counts.set(route, 0);
-    // Waiters keep waiting for their count from zero.
-  }
-
-  recordRequest(route: RouteKey): void {
-    const count = (this.counts.get(route) ?? 0) + 1;
-    this.counts.set(route, count);
-    if (this.waiters.length > 0) this.wake(route, count);
-  }
-
-  /** Resolves once the route has received `count` requests (tests wait on this, not on sleeps). */
-  waitForRequests(route: RouteKey, count: number): Promise<void> {
-    if (this.count(route) >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ route, count, resolve }));
-  }
-
-  /** A request on the route is being handled (from receipt to its answer, drop or release). */
-  begin(route: RouteKey): void {
-    this.inProgress.set(route, (this.inProgress.get(route) ?? 0) + 1);
-  }
-
-  end(route: RouteKey): void {
-    const left = (this.inProgress.get(route) ?? 1) - 1;
-    this.inProgress.set(route, left);
-    if (left > 0) return;
-    const waiters = this.settledWaiters.get(route);
-    if (waiters === undefined) return;
-    this.settledWaiters.delete(route);
-    for (const resolve of waiters) resolve();
-  }
-
-  /** Resolves once no request on the route is being handled (e.g. a hang released by its client). */
-  waitForSettled(route: RouteKey): Promise<void> {
-    if ((this.inProgress.get(route) ?? 0) === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiters = this.settledWaiters.get(route) ?? [];
-      waiters.push(resolve);
-      this.settledWaiters.set(route, waiters);
-    });
-  }
-
-  private wake(route: RouteKey, count: number): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const waiter = this.waiters[i];
-      if (waiter.route === route && count >= waiter.count) {
-        this.waiters.splice(i, 1);
-        waiter.resolve();
-      }
-    }
   }
 
   /**

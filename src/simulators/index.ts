@@ -7,6 +7,7 @@ import { AttestrSimulator } from './attestr';
 import { FaultInjector } from './faults';
 import { SimulatorLifecycle } from './lifecycle';
 import { PercentSimulator } from './percent';
+import { RouteStats } from './route-stats';
 import { createSimulatorServer } from './server';
 import type { SimulatorOptions, VendorSimulators } from './types';
 import { WebhookSender } from './webhooks';
@@ -25,6 +26,7 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
 
   const lifecycle = new SimulatorLifecycle();
   const faults = new FaultInjector(options.seed ?? 1);
+  const stats = new RouteStats();
   const webhooks = new WebhookSender(options.webhook);
   const percent = new PercentSimulator({
     apiKey: percentApiKey,
@@ -43,6 +45,7 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
     percent,
     attestr,
     faults,
+    stats,
     lifecycle,
     attestrVersions: new Set(options.attestrVersions ?? ['v1', 'v2', 'v3']),
   });
@@ -66,10 +69,10 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
     attestrAuthToken,
     injectFault: (route, fault, faultOptions) => faults.inject(route, fault, faultOptions),
     clearFaults: (route) => faults.clear(route),
-    requestCount: (route) => faults.count(route),
-    waitForRequests: (route, count) => faults.waitForRequests(route, count),
-    waitForSettled: (route) => faults.waitForSettled(route),
-    resetCounts: () => faults.resetCounts(),
+    requestCount: (route) => stats.count(route),
+    waitForRequests: (route, count) => stats.waitForRequests(route, count),
+    waitForSettled: (route) => stats.waitForSettled(route),
+    resetCounts: () => stats.resetCounts(),
     percent: {
       verifications: () => percent.verifications(),
       setStatus: (id, status, extra) => percent.setStatus(id, status, extra),

@@ -6,6 +6,7 @@ import type { FaultInjector, Outcome } from './faults';
 import { BodyTooLargeError, json, readBody, writeResponse } from './http-io';
 import type { SimulatorLifecycle } from './lifecycle';
 import type { PercentSimulator } from './percent';
+import type { RouteStats } from './route-stats';
 import type { AsyncRequestType, RouteKey } from './types';
 
 interface Match {
@@ -17,6 +18,7 @@ export interface ServerParts {
   percent: PercentSimulator;
   attestr: AttestrSimulator;
   faults: FaultInjector;
+  stats: RouteStats;
   lifecycle: SimulatorLifecycle;
   attestrVersions: ReadonlySet<string>;
 }
@@ -89,11 +91,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, parts: ServerPa
     return;
   }
   const route = matched.route;
-  parts.faults.begin(route);
+  parts.stats.begin(route);
   try {
     await serve(req, res, parts, matched);
   } finally {
-    parts.faults.end(route);
+    parts.stats.end(route);
   }
 }
 
@@ -103,13 +105,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, parts: ServerPar
   try {
     rawBody = await readBody(req);
   } catch (error) {
-    parts.faults.recordRequest(route);
+    parts.stats.recordRequest(route);
     if (error instanceof BodyTooLargeError) writeResponse(res, json(413, { message: 'Request body too large' }));
     return;
   }
   // Counted once fully received; the handler then runs synchronously up to its first fault
   // delay, so a test woken by the count sees the request's effects (an idempotency key in flight).
-  parts.faults.recordRequest(route);
+  parts.stats.recordRequest(route);
   const ctx: RequestContext = {
     req,
     res,
