@@ -20,6 +20,13 @@ import type { WorkflowRun } from './workflow-run';
 const { EventType, TimeoutType, RetryState, TaskQueueKind } = temporal.api.enums.v1;
 type TimeoutType = temporal.api.enums.v1.TimeoutType;
 type RetryState = temporal.api.enums.v1.RetryState;
+/** As the server spells them in timeout failure messages. */
+const TIMEOUT_NAMES: Partial<Record<TimeoutType, string>> = {
+  [TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE]: 'StartToClose',
+  [TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START]: 'ScheduleToStart',
+  [TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE]: 'ScheduleToClose',
+  [TimeoutType.TIMEOUT_TYPE_HEARTBEAT]: 'Heartbeat',
+};
 export type ActivityTaskResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
 
 interface NormalizedRetry {
@@ -372,7 +379,7 @@ export class Activities {
     if (!run.isOpen || run.activities.get(activity.scheduledEventId) !== activity) return;
     if (activity.attempt !== attempt) return;
     const failure: Failure = {
-      message: `activity ${TimeoutType[timeoutType].replace('TIMEOUT_TYPE_', '')} timeout`,
+      message: `activity ${TIMEOUT_NAMES[timeoutType] ?? 'unknown'} timeout`,
       source: 'Server',
       timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails ?? null },
     };

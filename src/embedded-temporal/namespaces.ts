@@ -3,9 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from './errors';
 import { SearchAttributeRegistry } from './visibility';
 
+/** Custom attributes the dev server and the test server register out of the box (SDK tests use them). */
+const DEFAULT_CUSTOM_SEARCH_ATTRIBUTES = {
+  CustomKeywordField: 'Keyword',
+  CustomStringField: 'Text',
+  CustomTextField: 'Text',
+  CustomIntField: 'Int',
+  CustomDoubleField: 'Double',
+  CustomBoolField: 'Bool',
+  CustomDatetimeField: 'Datetime',
+} as const;
+
 export class Namespace {
   readonly id = randomUUID();
-  readonly searchAttributes = new SearchAttributeRegistry();
+  readonly searchAttributes = new SearchAttributeRegistry(DEFAULT_CUSTOM_SEARCH_ATTRIBUTES);
 
   constructor(readonly name: string) {}
 }

@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
   DefaultLogger,
+  makeTelemetryFilterString,
   Runtime,
   Worker,
   type WorkerOptions,
@@ -17,8 +18,11 @@ import {
 } from '@temporalio/worker';
 import * as activities from '../activities';
 
-// Keep test output readable: the SDK logs worker state changes at INFO.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Keep test output readable: the SDK logs worker states and every expected activity failure.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+});
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

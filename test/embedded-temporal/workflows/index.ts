@@ -1,2 +1,4 @@
 /** Workflows exercised by the embedded service's tests (one bundle for every test file). */
 export * from './basics';
+export * from './activities';
+export * from './executions';

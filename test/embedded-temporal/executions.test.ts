@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { QueryNotRegisteredError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import {
+  accumulate,
+  addSignal,
+  cancellable,
+  countdown,
+  failingQuery,
+  failsFirstTask,
+  finishSignal,
+  retriedWorkflow,
+  startTimes,
+  totalQuery,
+  upserting,
+  waitForever,
+} from './workflows';
+
+const { EventType, WorkflowExecutionStatus } = temporal.api.enums.v1;
+
+describe('workflow executions', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('executions');
+  const started: StartedWorkflow[] = [];
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    worker = await createWorker(env, { taskQueue });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    if (worker) {
+      worker.shutdown();
+      await running;
+      await replayAll(env.client, started);
+    }
+    await env?.teardown();
+  });
+
+  const workflowId = () => `exec-${randomUUID()}`;
+  const eventTypes = async (handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }) =>
+    ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
+
+  it('delivers signals in order and answers queries, passing a failed query error through', async () => {
+    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: workflowId(), args: [1] });
+    started.push(handle);
+    await handle.signal(addSignal, 2);
+    await handle.signal(addSignal, 3);
+    expect(await handle.query(totalQuery)).toBe(6);
+    const err = await handle.query(failingQuery).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryNotRegisteredError);
+    expect((err as Error).message).toContain('this query always fails');
+    await handle.signal(finishSignal);
+    expect(await handle.result()).toBe(6);
+    // A closed workflow still answers queries (legacy query task, replayed by the worker).
+    expect(await handle.query(totalQuery)).toBe(6);
+  });
+
+  it('signal-with-start starts once, then signals the running execution', async () => {
+    const id = workflowId();
+    const first = await env.client.workflow.signalWithStart(accumulate, {
+      taskQueue,
+      workflowId: id,
+      args: [10],
+      signal: addSignal,
+      signalArgs: [1],
+    });
+    started.push({ workflowId: id, firstExecutionRunId: first.signaledRunId });
+    const second = await env.client.workflow.signalWithStart(accumulate, {
+      taskQueue,
+      workflowId: id,
+      args: [999],
+      signal: addSignal,
+      signalArgs: [2],
+    });
+    expect(second.signaledRunId).toBe(first.signaledRunId);
+    await first.signal(finishSignal);
+    expect(await first.result()).toBe(13);
+  });
+
+  it('applies workflow id conflict and reuse policies', async () => {
+    const id = workflowId();
+    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] });
+    started.push(handle);
+    await expect(env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] })).rejects.toThrow(
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const existing = await env.client.workflow.start(accumulate, {
+      taskQueue,
+      workflowId: id,
+      args: [0],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    expect(existing.firstExecutionRunId).toBe(handle.firstExecutionRunId);
+    await handle.signal(finishSignal);
+    await handle.result();
+    await expect(
+      env.client.workflow.start(accumulate, {
+        taskQueue,
+        workflowId: id,
+        args: [0],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    ).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
+    const again = await env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [5] });
+    started.push(again);
+    expect(again.firstExecutionRunId).not.toBe(handle.firstExecutionRunId);
+    await again.signal(finishSignal);
+    expect(await again.result()).toBe(5);
+  });
+
+  it('cancels a workflow on request', async () => {
+    const handle = await env.client.workflow.start(cancellable, { taskQueue, workflowId: workflowId() });
+    started.push(handle);
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const types = await eventTypes(handle);
+    expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    expect(types[types.length - 1]).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  });
+
+  it('terminates a workflow', async () => {
+    const handle = await env.client.workflow.start(waitForever, { taskQueue, workflowId: workflowId() });
+    started.push(handle);
+    await handle.terminate('enough');
+    const err = await handle.result().catch((e: unknown) => e);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    const description = await handle.describe();
+    expect(description.status.name).toBe('TERMINATED');
+    expect(description.raw.workflowExecutionInfo?.status).toBe(
+      WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+    );
+  });
+
+  it('follows continue-as-new to the last run', async () => {
+    const handle = await env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [3] });
+    started.push(handle);
+    expect(await handle.result()).toBe(4);
+  });
+
+  it('retries a failed workflow under its retry policy', async () => {
+    const handle = await env.client.workflow.start(retriedWorkflow, {
+      taskQueue,
+      workflowId: workflowId(),
+      args: [3],
+      retry: { maximumAttempts: 5, initialInterval: '1s' },
+    });
+    started.push(handle);
+    expect(await handle.result()).toBe(3);
+  });
+
+  it('keeps memo and typed search attributes, and applies upserts', async () => {
+    const handle = await env.client.workflow.start(upserting, {
+      taskQueue,
+      workflowId: workflowId(),
+      args: ['after'],
+      memo: { owner: 'team-a' },
+      searchAttributes: { CustomKeywordField: ['before'], CustomIntField: [7] },
+    });
+    started.push(handle);
+    await handle.signal(finishSignal);
+    await handle.result();
+    const description = await handle.describe();
+    expect(description.memo).toEqual({ owner: 'team-a' });
+    expect(description.searchAttributes).toEqual({ CustomKeywordField: ['after'], CustomIntField: [7] });
+  });
+
+  it('delays the first workflow task by the start delay', async () => {
+    const handle = await env.client.workflow.start(startTimes, {
+      taskQueue,
+      workflowId: workflowId(),
+      startDelay: '1 day',
+    });
+    started.push(handle);
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const time = (i: number) => Number(events[i].eventTime?.seconds ?? 0);
+    expect(events[0].workflowExecutionStartedEventAttributes?.firstWorkflowTaskBackoff?.seconds?.toString()).toBe(
+      '86400',
+    );
+    expect(time(1) - time(0)).toBeGreaterThanOrEqual(86_400);
+  });
+
+  it('retries a failed workflow task', async () => {
+    const handle = await env.client.workflow.start(failsFirstTask, { taskQueue, workflowId: workflowId() });
+    started.push(handle);
+    expect(await handle.result()).toBe(6);
+    expect(await eventTypes(handle)).toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  });
+
+  it('pages history', async () => {
+    const handle = await env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [0] });
+    started.push(handle);
+    await handle.result();
+    const full = (await handle.fetchHistory()).events ?? [];
+    const paged: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await env.client.workflowService.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId: handle.workflowId },
+        maximumPageSize: 2,
+        nextPageToken,
+      });
+      paged.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    expect(paged.map((e) => Number(e.eventId))).toEqual(full.map((e) => Number(e.eventId)));
+    expect(paged.length).toBeGreaterThan(2);
+  });
+});
