@@ -3,8 +3,8 @@
  *
  * Env: SIMULATOR_PORT (default 0 = ephemeral), SIMULATOR_HOST (default 127.0.0.1),
  * SIMULATOR_WEBHOOK_URL + PERCENT_WEBHOOK_SECRET (send signed Percent webhooks),
- * SIMULATOR_AUTO_ADVANCE_MS (move each verification to pending_review, then approved, after
- * this many ms each; default off), SIMULATOR_AUTO_CREATE=true (associate accepts unknown
+ * SIMULATOR_AUTO_ADVANCE_MS (move each verification to pending_review, then to the decision,
+ * after this many ms each; default off), SIMULATOR_AUTO_DECISION (approved (default) or rejected), SIMULATOR_AUTO_CREATE=true (associate accepts unknown
  * profiles and async requests), SIMULATOR_PERCENT_API_KEY / SIMULATOR_ATTESTR_AUTH_TOKEN (the
  * keys to accept instead of the built-in simulator keys; never printed).
  */
@@ -32,7 +32,10 @@ function readOptions(env: NodeJS.ProcessEnv): SimulatorOptions {
   const advance = env.SIMULATOR_AUTO_ADVANCE_MS;
   if (advance) {
     if (!/^\d+$/.test(advance)) fail('SIMULATOR_AUTO_ADVANCE_MS: expected milliseconds (an integer)');
-    options.autoAdvance = { toPendingReviewAfterMs: Number(advance), decideAfterMs: Number(advance) };
+    const decision = env.SIMULATOR_AUTO_DECISION || 'approved';
+    if (decision !== 'approved' && decision !== 'rejected')
+      fail('SIMULATOR_AUTO_DECISION: expected approved or rejected');
+    options.autoAdvance = { toPendingReviewAfterMs: Number(advance), decideAfterMs: Number(advance), decision };
   }
   if (env.SIMULATOR_AUTO_CREATE === 'true') {
     options.autoCreateProfiles = true;

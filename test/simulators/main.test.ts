@@ -65,12 +65,16 @@ describe('simulators CLI', () => {
     }
   });
 
-  it('refuses a bad SIMULATOR_PORT, naming it', async () => {
-    const child = startCli({ SIMULATOR_PORT: 'eighty' });
+  it.each([
+    [{ SIMULATOR_PORT: 'eighty' }, 'SIMULATOR_PORT: expected a port number'],
+    [{ SIMULATOR_WEBHOOK_URL: 'http://127.0.0.1:1/hooks' }, 'PERCENT_WEBHOOK_SECRET: required'],
+    [{ SIMULATOR_AUTO_ADVANCE_MS: '10', SIMULATOR_AUTO_DECISION: 'maybe' }, 'SIMULATOR_AUTO_DECISION: expected'],
+  ])('refuses bad settings, naming the variable (%o)', async (env, message) => {
+    const child = startCli({ PERCENT_WEBHOOK_SECRET: '', ...env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const [code] = await once(child, 'close');
     expect(code).toBe(2);
-    expect(stderr).toContain('SIMULATOR_PORT: expected a port number');
+    expect(stderr).toContain(message);
   });
 });

@@ -120,6 +120,16 @@ describe('Percent simulator: webhooks', () => {
     });
   });
 
+  it('decides straight from creation when there is no review step', async () => {
+    sim = await startVendorSimulators({ webhook: { url: receiver.url, secret }, autoAdvance: { decideAfterMs: 1 } });
+    const { id } = await createVerification();
+    const [delivery] = await receiver.waitFor(1);
+    expect(eventOf(delivery).data).toMatchObject({
+      eventType: 'agent_verification.approved',
+      eventData: { id, rejectionReasonCode: null },
+    });
+  });
+
   it('counts a failed delivery and resolves setStatus anyway', async () => {
     receiver.answer = 500;
     sim = await startVendorSimulators({ webhook: { url: receiver.url, secret } });
