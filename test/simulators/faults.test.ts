@@ -59,6 +59,23 @@ describe('Simulator fault injection', () => {
     expect(await run()).toEqual(first);
   });
 
+  it('draws fault seeds from the simulator seed when a fault has none', async () => {
+    const run = async (seed: number) => {
+      const local = await startVendorSimulators({ seed });
+      try {
+        local.injectFault('percent.getAgentVerification', { kind: 'status', status: 500 }, { probability: 0.5 });
+        const statuses: number[] = [];
+        for (let i = 0; i < 24; i++) statuses.push((await percent(local).get('missing')).status);
+        return statuses;
+      } finally {
+        await local.close();
+      }
+    };
+    const first = await run(11);
+    expect(await run(11)).toEqual(first);
+    expect(await run(12)).not.toEqual(first);
+  });
+
   it('answers Attestr errors from its table, with Retry-After when given', async () => {
     sim.injectFault('attestr.associate', { kind: 'attestrError', code: 4292, retryAfter: '3' }, { times: 1 });
     sim.injectFault('attestr.associate', { kind: 'attestrError', code: 5001 }, { times: 1 });
@@ -180,6 +197,23 @@ describe('Simulator fault injection', () => {
     const asyncRequest = sim.attestr.addAsyncRequest();
     await expect(attestr(sim).associate(profileId, asyncRequest)).rejects.toThrow();
     expect(sim.attestr.profileItems(profileId)).toEqual([asyncRequest]);
+  });
+
+  it('can fail with a 5xx after carrying the request out', async () => {
+    sim.injectFault('attestr.associate', { kind: 'status', status: 504, afterProcessing: true }, { times: 1 });
+    const profileId = sim.attestr.addProfile();
+    const asyncRequest = sim.attestr.addAsyncRequest();
+    expect((await attestr(sim).associate(profileId, asyncRequest)).status).toBe(504);
+    expect(sim.attestr.profileItems(profileId)).toEqual([asyncRequest]);
+  });
+
+  it('can hang after carrying the request out', async () => {
+    sim.injectFault('percent.createAgentVerification', { kind: 'hang', afterProcessing: true });
+    const pending = percent(sim).create(validAgent, 'check-hang');
+    await sim.waitForRequests('percent.createAgentVerification', 1);
+    expect(sim.percent.verifications()).toHaveLength(1);
+    await sim.close();
+    await expect(pending).rejects.toThrow();
   });
 
   it('hangs until close(), which releases the request', async () => {
