@@ -1,0 +1,232 @@
+/**
+ * docker-compose.yml, checked statically (no Docker engine here): the services, the opt-in
+ * simulators, ports, start order, and above all that the app services' environment is what
+ * src/config.ts reads, with every secret coming from the environment.
+ */
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  attestrSchema,
+  codecServerSchema,
+  httpSchema,
+  loadCodecConfig,
+  loadCodecServerConfig,
+  loadPercentWebhookConfig,
+  loadProcessConfig,
+  loadTemporalConfig,
+  loadWorkerConfig,
+  percentSchema,
+  percentWebhookSchema,
+  processSchema,
+  temporalSchema,
+} from '../../src/config';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/definitions';
+import { ROOT, environmentOf, interpolate, interpolations, parsePort, readCompose } from './compose-file';
+
+const compose = readCompose();
+const { services } = compose;
+const APP_SERVICES = ['worker', 'ingress', 'codec-server', 'simulators'];
+
+/** Values for the variables compose requires (`${NAME:?}`): what an operator puts in .env. */
+const OPERATOR_ENV: Record<string, string> = {
+  POSTGRES_PASSWORD: 'pg-password',
+  PAYLOAD_CODEC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  CODEC_SERVER_AUTH_TOKEN: 'codec-token',
+  PERCENT_API_KEY: 'sk_live_example',
+  PERCENT_WEBHOOK_SECRET: 'webhook-secret',
+  ATTESTR_AUTH_TOKEN: 'attestr-token',
+};
+
+const resolvedEnv = (service: string) =>
+  Object.fromEntries(
+    Object.entries(environmentOf(services[service])).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]),
+  );
+
+const CONFIG_VARIABLES = new Set(
+  [
+    temporalSchema,
+    percentSchema,
+    percentWebhookSchema,
+    attestrSchema,
+    httpSchema,
+    processSchema,
+    codecServerSchema,
+  ].flatMap((schema) => Object.keys(schema.shape)),
+);
+
+/** The simulators are configured by their own CLI (src/simulators/main.ts): the names it reads. */
+const SIMULATOR_VARIABLES = new Set(
+  [...readFileSync(path.join(ROOT, 'src/simulators/main.ts'), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map(
+    (m) => m[1],
+  ),
+);
+
+describe('docker-compose.yml', () => {
+  it('declares the Temporal stack, the UI, the codec server, the worker, the ingress and the simulators', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      [
+        'postgresql',
+        'temporal-schema',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'codec-server',
+        'worker',
+        'ingress',
+        'simulators',
+      ].sort(),
+    );
+    expect(services.temporal.image).toMatch(/^temporalio\/server:/);
+    expect(services['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
+    expect(services.postgresql.image).toMatch(/^postgres:/);
+    expect(compose.volumes).toHaveProperty('postgres-data');
+  });
+
+  it('keeps the simulators behind the opt-in profile and everything else on by default', () => {
+    expect(services.simulators.profiles).toEqual(['simulators']);
+    const profiled = Object.entries(services).filter(([, s]) => s.profiles !== undefined);
+    expect(profiled.map(([name]) => name)).toEqual(['simulators']);
+  });
+
+  it('builds the app services from the Dockerfile and runs compiled entry points that exist', () => {
+    for (const name of APP_SERVICES) {
+      const service = services[name];
+      expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      const [node, entry] = service.command ?? [];
+      expect(node).toBe('node');
+      const source = entry.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+      expect({ name, exists: existsSync(path.join(ROOT, source)) }).toEqual({ name, exists: true });
+    }
+  });
+
+  it('sets on the app services only variables the config schemas declare', () => {
+    for (const name of ['worker', 'ingress', 'codec-server']) {
+      const unknown = Object.keys(environmentOf(services[name])).filter((v) => !CONFIG_VARIABLES.has(v));
+      expect({ name, unknown }).toEqual({ name, unknown: [] });
+    }
+    expect(SIMULATOR_VARIABLES.size).toBeGreaterThan(3);
+    const unknown = Object.keys(environmentOf(services.simulators)).filter((v) => !SIMULATOR_VARIABLES.has(v));
+    expect(unknown).toEqual([]);
+  });
+
+  it('gives each app service an environment its configuration loads from', () => {
+    const worker = resolvedEnv('worker');
+    expect(loadWorkerConfig(worker)).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', METRICS_PORT: 9464 });
+    expect(loadCodecConfig(worker).PAYLOAD_CODEC_KEYS?.ids).toEqual(['k1']);
+
+    const ingress = resolvedEnv('ingress');
+    expect(loadTemporalConfig(ingress).TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(loadPercentWebhookConfig(ingress).PERCENT_WEBHOOK_SECRET.reveal()).toBe('webhook-secret');
+    expect(loadProcessConfig(ingress).INGRESS_PORT).toBe(8080);
+    expect(loadCodecConfig(ingress).PAYLOAD_CODEC_KEYS?.ids).toEqual(['k1']);
+
+    const codec = loadCodecServerConfig(resolvedEnv('codec-server'));
+    expect(codec.CODEC_SERVER_AUTH_TOKEN?.reveal()).toBe('codec-token');
+    // Worker, ingress and codec server must share one key list, or payloads cannot be read.
+    expect(
+      new Set(['worker', 'ingress', 'codec-server'].map((s) => environmentOf(services[s]).PAYLOAD_CODEC_KEYS)).size,
+    ).toBe(1);
+  });
+
+  it('takes every secret from the environment, required and without a default', () => {
+    const secretName = /(KEY|KEYS|SECRET|TOKEN|PASSWORD|PWD)$/;
+    const checked: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(environmentOf(service))) {
+        if (!secretName.test(variable)) continue;
+        checked.push(`${name}.${variable}`);
+        const used = interpolations(value);
+        expect({ at: `${name}.${variable}`, value }).toEqual({
+          at: `${name}.${variable}`,
+          value: expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]*\}$/),
+        });
+        expect(used).toEqual([expect.objectContaining({ kind: 'required' })]);
+      }
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'worker.PERCENT_API_KEY',
+        'worker.ATTESTR_AUTH_TOKEN',
+        'worker.PAYLOAD_CODEC_KEYS',
+        'ingress.PERCENT_WEBHOOK_SECRET',
+        'codec-server.CODEC_SERVER_AUTH_TOKEN',
+        'temporal.POSTGRES_PWD',
+      ]),
+    );
+    // Unset, compose refuses to start instead of running with an empty key.
+    expect(() => interpolate(environmentOf(services.worker).PERCENT_API_KEY, {})).toThrow(
+      'required variable PERCENT_API_KEY is not set',
+    );
+  });
+
+  it('publishes the expected ports, unique, with the sensitive ones on loopback only', () => {
+    const published = Object.entries(services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((spec) => ({ name, ...parsePort(spec) })),
+    );
+    const find = (name: string) =>
+      published.filter((p) => p.name === name).map(({ ip, host, container }) => ({ ip, host, container }));
+    expect(find('temporal')).toEqual([{ ip: '127.0.0.1', host: 7233, container: 7233 }]);
+    expect(find('temporal-ui')).toEqual([{ ip: '127.0.0.1', host: 8233, container: 8080 }]);
+    expect(find('codec-server')).toEqual([{ ip: '127.0.0.1', host: 8888, container: 8888 }]);
+    expect(find('worker')).toEqual([{ ip: '127.0.0.1', host: 9464, container: 9464 }]);
+    expect(find('ingress')).toEqual([{ ip: undefined, host: 8080, container: 8080 }]);
+    expect(find('simulators')).toEqual([{ ip: '127.0.0.1', host: 8090, container: 8090 }]);
+    expect(new Set(published.map((p) => p.host)).size).toBe(published.length);
+    expect(find('postgresql')).toEqual([]);
+  });
+
+  it('wires the UI to the codec server as the browser sees it, and lets the UI origin call it', () => {
+    const ui = environmentOf(services['temporal-ui']);
+    const endpoint = new URL(interpolate(ui.TEMPORAL_CODEC_ENDPOINT, {}));
+    expect(Number(endpoint.port)).toBe(parsePort(services['codec-server'].ports![0]).host);
+    const uiOrigin = `http://localhost:${parsePort(services['temporal-ui'].ports![0]).host}`;
+    expect(loadCodecServerConfig(resolvedEnv('codec-server')).CODEC_SERVER_CORS_ORIGINS).toContain(uiOrigin);
+    expect(ui.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('starts in order: database, schema, server, namespace setup, then the app', () => {
+    const dependsOn = (name: string) => services[name].depends_on as Record<string, { condition: string }>;
+    expect(dependsOn('temporal-schema')).toEqual({ postgresql: { condition: 'service_healthy' } });
+    expect(dependsOn('temporal')).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(dependsOn('temporal-setup')).toEqual({ temporal: { condition: 'service_healthy' } });
+    for (const app of ['worker', 'ingress']) {
+      expect(dependsOn(app)).toEqual({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+    }
+    expect(dependsOn('simulators')).toEqual({ ingress: { condition: 'service_healthy' } });
+
+    // Every dependency exists, needs a health check when waited on healthy, and there is no cycle.
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (name: string) => {
+      expect(services).toHaveProperty([name]);
+      if (done.has(name)) return;
+      expect(visiting.has(name)).toBe(false);
+      visiting.add(name);
+      for (const [dep, { condition }] of Object.entries(dependsOn(name) ?? {})) {
+        if (condition === 'service_healthy')
+          expect({ dep, healthcheck: 'healthcheck' in services[dep] }).toEqual({ dep, healthcheck: true });
+        visit(dep);
+      }
+      visiting.delete(name);
+      done.add(name);
+    };
+    Object.keys(services).forEach(visit);
+  });
+
+  it('registers exactly the lifecycle search attributes in the setup job', () => {
+    const pairs = environmentOf(services['temporal-setup']).SEARCH_ATTRIBUTES.trim().split(/\s+/);
+    expect(Object.fromEntries(pairs.map((p) => p.split('=')))).toEqual(SEARCH_ATTRIBUTE_TYPES);
+  });
+
+  it('runs setup scripts that exist in deploy/ and are executable', () => {
+    for (const name of ['temporal-schema', 'temporal-setup']) {
+      const service = services[name];
+      const mount = (service.volumes ?? []).map((v) => v.split(':')).find(([, target]) => target === '/deploy');
+      expect(mount?.[0]).toBe('./deploy/temporal');
+      const script = service.entrypoint!.at(-1)!.replace(/^\/deploy\//, 'deploy/temporal/');
+      expect(() => accessSync(path.join(ROOT, script), constants.X_OK)).not.toThrow();
+    }
+    const dynamicConfig = environmentOf(services.temporal).DYNAMIC_CONFIG_FILE_PATH.split('/').at(-1)!;
+    expect(existsSync(path.join(ROOT, 'deploy/temporal/dynamicconfig', dynamicConfig))).toBe(true);
+  });
+});
