@@ -4,9 +4,11 @@
  */
 import { temporal } from '@temporalio/proto';
 import { Activities, type ActivityTaskResponse } from './activities';
+import { Children } from './children';
 import type { Clock } from './clock';
 import { notFound } from './errors';
 import { Executions } from './executions';
+import { ExternalWorkflows } from './external-workflows';
 import { Listing } from './listing';
 import { Matching } from './matching';
 import { Namespaces, type Namespace } from './namespaces';
@@ -36,6 +38,8 @@ export class Engine {
   readonly queries: Queries;
   readonly updates: Updates;
   readonly executions: Executions;
+  readonly children: Children;
+  readonly external: ExternalWorkflows;
   readonly listing: Listing;
 
   constructor(options: EngineOptions) {
@@ -47,6 +51,8 @@ export class Engine {
     this.queries = new Queries(this);
     this.updates = new Updates(this);
     this.executions = new Executions(this);
+    this.children = new Children(this);
+    this.external = new ExternalWorkflows(this);
     this.listing = new Listing(this);
   }
 
@@ -131,6 +137,7 @@ export class Engine {
     this.workflowTasks.dropRun(run);
     this.updates.dropRun(run);
     this.queries.runClosed(run);
+    this.children.parentClosed(run);
   }
 }
 

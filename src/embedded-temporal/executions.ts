@@ -12,7 +12,7 @@ import { SearchAttributeError } from './visibility';
 import { i64 } from './proto';
 import { duration, durationMs, timestamp } from './time';
 import type { Failure, Payloads, SearchAttributes } from './types';
-import { type RunConfig, WorkflowRun } from './workflow-run';
+import { type ParentInfo, type RunConfig, WorkflowRun } from './workflow-run';
 
 const {
   EventType,
@@ -44,6 +44,7 @@ interface RunOrigin {
   /** A signal recorded right after WorkflowExecutionStarted (signal-with-start). */
   signal?: { name: string; input?: Payloads | null; header?: StartRequest['header']; identity?: string };
   runId?: string;
+  parent?: ParentInfo;
 }
 
 export class Executions {
@@ -80,11 +81,11 @@ export class Executions {
 
   start(request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
     const ns = this.engine.namespace(request.namespace);
-    const { run, started } = this.startOrReuse(ns, request, {});
+    const { run, started } = this.startRun(ns, request, {});
     return { runId: run.runId, started, status: run.status };
   }
 
-  private startOrReuse(
+  startRun(
     ns: Namespace,
     request: StartRequest & { workflowIdReusePolicy?: number | null; workflowIdConflictPolicy?: number | null },
     origin: RunOrigin,
@@ -149,6 +150,7 @@ export class Executions {
       cronSchedule: request.cronSchedule ?? '',
       lastCompletionResult: request.lastCompletionResult,
       continuedFailure: request.continuedFailure,
+      parent: origin.parent,
     };
     const run = this.createRun(ns, workflowId, runId, config, {
       ...origin,
@@ -241,6 +243,7 @@ export class Executions {
         }),
       );
       if (newRunId) this.retryRun(run, newRunId, retry.delayMs ?? 0, null);
+      else this.engine.children.closed(run, { kind: 'timedOut', retryState: retry.state });
     });
   }
 
@@ -287,7 +290,7 @@ export class Executions {
       this.recordSignal(current, request.signalName, request.signalInput, request.header, request.identity ?? '');
       return { runId: current.runId, started: false };
     }
-    const { run, started } = this.startOrReuse(
+    const { run, started } = this.startRun(
       ns,
       { ...request, workflowIdConflictPolicy: conflict },
       {
@@ -305,17 +308,32 @@ export class Executions {
   requestCancel(request: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest): object {
     const run = this.engine.findRun(request.namespace, request.workflowExecution, request.firstExecutionRunId);
     if (!run.isOpen) throw notFound('workflow execution already completed');
-    if (run.cancelRequested) return {};
+    const requestId = request.requestId ?? '';
+    if (requestId && run.requestIds.has(requestId)) return {};
+    if (requestId) run.requestIds.add(requestId);
+    this.recordCancelRequest(run, request.reason ?? '', request.identity ?? '');
+    return {};
+  }
+
+  /** Records a cancel request once per run (later requests are no-ops, as on the server). */
+  recordCancelRequest(
+    run: WorkflowRun,
+    reason: string,
+    identity: string,
+    external?: { initiatedEventId: number; workflowId: string; runId: string },
+  ): void {
+    if (!run.isOpen || run.cancelRequested) return;
     run.cancelRequested = true;
     this.engine.recordEvent(run, () =>
       run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
         workflowExecutionCancelRequestedEventAttributes: {
-          cause: request.reason ?? '',
-          identity: request.identity ?? '',
+          cause: reason,
+          identity,
+          externalInitiatedEventId: i64(external?.initiatedEventId ?? 0),
+          externalWorkflowExecution: external ? { workflowId: external.workflowId, runId: external.runId } : null,
         },
       }),
     );
-    return {};
   }
 
   terminate(request: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest): object {
@@ -332,6 +350,7 @@ export class Executions {
         workflowExecutionTerminatedEventAttributes: { reason, details, identity },
       }),
     );
+    this.engine.children.closed(run, { kind: 'terminated' });
   }
 
   completeRun(
@@ -348,6 +367,7 @@ export class Executions {
         },
       }),
     );
+    this.engine.children.closed(run, { kind: 'completed', result: a.result });
   }
 
   failRun(run: WorkflowRun, failure: Failure, completedEventId: number): void {
@@ -364,6 +384,7 @@ export class Executions {
       }),
     );
     if (newRunId) this.retryRun(run, newRunId, retry.delayMs ?? 0, failure);
+    else this.engine.children.closed(run, { kind: 'failed', failure, retryState: retry.state });
   }
 
   cancelRun(
@@ -379,6 +400,7 @@ export class Executions {
         },
       }),
     );
+    this.engine.children.closed(run, { kind: 'canceled', details: a.details });
   }
 
   continueAsNew(
@@ -482,31 +504,6 @@ export class Executions {
     );
   }
 
-  // Child workflows and external signals/cancels: see children.ts when present.
-  startChild(
-    _run: WorkflowRun,
-    _a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes,
-    _completedEventId: number,
-  ): void {
-    throw invalidArgument('Child workflows are not supported yet by the embedded service');
-  }
-
-  signalExternal(
-    _run: WorkflowRun,
-    _a: temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes,
-    _completedEventId: number,
-  ): void {
-    throw invalidArgument('External signals are not supported yet by the embedded service');
-  }
-
-  cancelExternal(
-    _run: WorkflowRun,
-    _a: temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes,
-    _completedEventId: number,
-  ): void {
-    throw invalidArgument('External cancels are not supported yet by the embedded service');
-  }
-
   describe(
     request: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest,
   ): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
@@ -539,7 +536,7 @@ export class Executions {
         lastFailure: a.lastFailure ?? null,
         lastWorkerIdentity: a.identity,
       })),
-      pendingChildren: [],
+      pendingChildren: this.engine.children.pending(run),
       pendingWorkflowTask: task
         ? {
             state:

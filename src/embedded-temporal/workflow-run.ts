@@ -2,6 +2,7 @@
 import { temporal } from '@temporalio/proto';
 import { ClockLock, type Clock, type Scheduled } from './clock';
 import type { PendingActivity } from './activities';
+import type { ChildState } from './children';
 import type { Namespace } from './namespaces';
 import { i64 } from './proto';
 import { timestamp } from './time';
@@ -86,6 +87,8 @@ export class WorkflowRun {
   workflowTaskFailures = 0;
   readonly requestIds = new Set<string>();
   readonly activities = new Map<number, PendingActivity>();
+  /** Open children by the id of their initiated event. */
+  readonly children = new Map<number, ChildState>();
   readonly timers = new Map<string, { startedEventId: number; handle: Scheduled }>();
   /** Queries waiting for the started workflow task to complete. */
   heldQueryIds: string[] = [];

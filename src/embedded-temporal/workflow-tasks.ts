@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { ClockLock } from './clock';
+import { validateCommands } from './command-validation';
 import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
@@ -145,6 +146,12 @@ export class WorkflowTasks {
       throw invalidArgument('UnhandledCommand');
     }
 
+    const problem = validateCommands(this.engine, run, commands, messages);
+    if (problem) {
+      this.fail(run, task, problem.cause, { message: problem.message }, identity);
+      throw invalidArgument(problem.message);
+    }
+
     const completedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
       workflowTaskCompletedEventAttributes: {
         scheduledEventId: i64(task.scheduledEventId),
@@ -268,17 +275,13 @@ export class WorkflowTasks {
         );
         return false;
       case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        engine.executions.startChild(run, command.startChildWorkflowExecutionCommandAttributes ?? {}, completedEventId);
+        engine.children.start(run, command.startChildWorkflowExecutionCommandAttributes ?? {}, completedEventId);
         return false;
       case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-        engine.executions.signalExternal(
-          run,
-          command.signalExternalWorkflowExecutionCommandAttributes ?? {},
-          completedEventId,
-        );
+        engine.external.signal(run, command.signalExternalWorkflowExecutionCommandAttributes ?? {}, completedEventId);
         return false;
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
-        engine.executions.cancelExternal(
+        engine.external.cancel(
           run,
           command.requestCancelExternalWorkflowExecutionCommandAttributes ?? {},
           completedEventId,

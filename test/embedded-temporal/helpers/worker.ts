@@ -74,18 +74,22 @@ export interface StartedWorkflow {
  * any nondeterminism or malformed history.
  */
 export async function replayAll(client: Client, workflows: StartedWorkflow[]): Promise<void> {
-  const workflowBundleCode = await workflowBundle();
+  const histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[] = [];
   for (const { workflowId, firstExecutionRunId } of workflows) {
     let runId: string | undefined = firstExecutionRunId;
     while (runId) {
       const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-      await Worker.runReplayHistory(
-        { workflowBundle: workflowBundleCode, replayName: `${workflowId}/${runId}` },
-        history,
-      );
+      histories.push({ workflowId, history });
       runId = nextRunId(history.events?.[history.events.length - 1]);
     }
   }
+  const failures: string[] = [];
+  const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+  for await (const result of results) {
+    if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+  }
+  if (failures.length > 0) throw new Error(`Replay failed for ${failures.length} histories:\n${failures.join('\n')}`);
+  expect(histories.length).toBeGreaterThanOrEqual(workflows.length);
 }
 
 function nextRunId(last: temporal.api.history.v1.IHistoryEvent | undefined): string | undefined {

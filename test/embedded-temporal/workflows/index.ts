@@ -2,3 +2,4 @@
 export * from './basics';
 export * from './activities';
 export * from './executions';
+export * from './children';

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { cancellable, cancelOther, parentAbandonsNothing, parentOfChildren } from './workflows';
+
+describe('child workflows and external workflows', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('children');
+  const started: StartedWorkflow[] = [];
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    worker = await createWorker(env, { taskQueue });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    if (worker) {
+      worker.shutdown();
+      await running;
+      await replayAll(env.client, started);
+    }
+    await env?.teardown();
+  });
+
+  it('runs children to a result and a failure, and signals a child by id', async () => {
+    const workflowId = `parent-${randomUUID()}`;
+    const handle = await env.client.workflow.start(parentOfChildren, { taskQueue, workflowId });
+    started.push(handle);
+    expect(await handle.result()).toEqual({
+      doubled: 42,
+      failure: 'child says no',
+      pinged: `pinged by ${workflowId}; parent ${workflowId}`,
+    });
+    const description = await handle.describe();
+    expect(description.raw.pendingChildren).toEqual([]);
+    const children = await env.client.workflow.list({ query: `WorkflowType = 'childDouble'` });
+    const ids: string[] = [];
+    for await (const child of children)
+      if (child.parentExecution?.workflowId === workflowId) ids.push(child.workflowId);
+    expect(ids).toHaveLength(1);
+  });
+
+  it('terminates open children when the parent closes (parent close policy)', async () => {
+    const handle = await env.client.workflow.start(parentAbandonsNothing, {
+      taskQueue,
+      workflowId: `parent-${randomUUID()}`,
+    });
+    started.push(handle);
+    const childId = await handle.result();
+    const child = env.client.workflow.getHandle(childId);
+    const err = await child.result().catch((e: unknown) => e);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+  });
+
+  it('cancels an external workflow', async () => {
+    const target = await env.client.workflow.start(cancellable, { taskQueue, workflowId: `target-${randomUUID()}` });
+    started.push(target);
+    const canceller = await env.client.workflow.start(cancelOther, {
+      taskQueue,
+      workflowId: `canceller-${randomUUID()}`,
+      args: [target.workflowId],
+    });
+    started.push(canceller);
+    await canceller.result();
+    const err = await target.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  });
+});
