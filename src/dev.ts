@@ -160,7 +160,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
   try {
     // Secrets of this run: random, never printed.
     env.PERCENT_WEBHOOK_SECRET = randomBytes(32).toString('hex');
-    if (!env.PAYLOAD_CODEC_KEYS) env.PAYLOAD_CODEC_KEYS = ephemeralCodecKeys();
+    const ephemeralKey = !env.PAYLOAD_CODEC_KEYS;
+    if (ephemeralKey) env.PAYLOAD_CODEC_KEYS = ephemeralCodecKeys();
 
     const temporalSide = await startTemporal(env, options, logger);
     cleanups.push(() => temporalSide.close());
@@ -211,7 +212,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
         `Ingress         ${ingressUrl}  (POST /onboarding-events, /profiles/:profileId/async-request, /webhooks/percent)`,
         `Simulators      ${simulators.url}`,
         `Payloads        ${payloadEncryptionEnabled(env) ? 'encrypted' : 'in clear'}${
-          options.env?.PAYLOAD_CODEC_KEYS || process.env.PAYLOAD_CODEC_KEYS ? '' : ' (random key for this run)'
+          ephemeralKey ? ' (random key for this run; set PAYLOAD_CODEC_KEYS to share one with the CLI)' : ''
         }`,
         `CLI             TEMPORAL_ADDRESS=${temporalSide.address} npm run client -- list`,
         '',
