@@ -211,15 +211,27 @@ function describeEvent(event: HistoryEvent | undefined, typeName: string, events
   }
   const child = event.startChildWorkflowExecutionInitiatedEventAttributes;
   if (child) details.push(`type "${child.workflowType?.name}"`);
-  const task = Number(
-    activity?.workflowTaskCompletedEventId ??
-      timer?.workflowTaskCompletedEventId ??
-      marker?.workflowTaskCompletedEventId ??
-      NaN,
-  );
+  const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
+  if (upsert) details.push(Object.keys(upsert.searchAttributes?.indexedFields ?? {}).join(', '));
+  const task = Number(commandTaskOf(event) ?? NaN);
   const taskEvent = Number.isFinite(task) ? events.find((e) => Number(e.eventId) === task) : undefined;
   const when = taskEvent?.eventTime ? ` at ${timestampText(taskEvent.eventTime)}` : '';
-  return `${words}${details.length ? ` (${details.join(', ')})` : ''}${when ? `, recorded${when}` : ''}`;
+  return `${words}${details.filter(Boolean).length ? ` (${details.filter(Boolean).join(', ')})` : ''}${when ? `, recorded${when}` : ''}`;
+}
+
+/** The workflow task whose completion recorded this event (every command event names it). */
+function commandTaskOf(event: HistoryEvent): unknown {
+  for (const [key, value] of Object.entries(event)) {
+    if (
+      key.endsWith('EventAttributes') &&
+      value &&
+      typeof value === 'object' &&
+      'workflowTaskCompletedEventId' in value
+    ) {
+      return (value as { workflowTaskCompletedEventId: unknown }).workflowTaskCompletedEventId;
+    }
+  }
+  return undefined;
 }
 
 function markerPatchId(event: HistoryEvent): string | undefined {
