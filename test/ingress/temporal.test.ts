@@ -6,6 +6,7 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { createDataConverter } from '../../src/codec';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { finishSignal, recordedQuery, verificationIdFor, type Received } from './fixture-workflow';
 import { onboardingEvent, percentEvent, startTestIngress } from './helpers';
@@ -103,6 +104,29 @@ describe('ingress on Temporal', () => {
     const late = await ingress.postWebhook({ ...event, data: { ...event.data, id: 'event_b2' } });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ applied: false, reason: 'check closed' });
+  });
+
+  it('encrypts the onboarding event with the payload codec when keys are configured', async () => {
+    const keys = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
+    const encrypting = new Client({
+      connection: env.connection,
+      dataConverter: createDataConverter({ PAYLOAD_CODEC_KEYS: keys }),
+    });
+    // No worker polls this queue: only what the ingress wrote is looked at.
+    const sealed = await startTestIngress({ client: encrypting, config: { TEMPORAL_TASK_QUEUE: 'nobody-polls' } });
+    try {
+      const res = await sealed.post('/onboarding-events', onboardingEvent({ profileId: 'sealed' }));
+      expect(res.status).toBe(202);
+      const history = await client.workflow.getHandle('bgcheck-sealed').fetchHistory();
+      const [input] = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+      expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      expect(Buffer.from(input.data!).toString('latin1')).not.toContain('ada@example.org');
+      const [plain] = await createDataConverter({ PAYLOAD_CODEC_KEYS: keys }).payloadCodecs![0].decode([input]);
+      expect(JSON.parse(Buffer.from(plain.data!).toString())).toEqual(onboardingEvent({ profileId: 'sealed' }));
+    } finally {
+      await sealed.close();
+      await client.workflow.getHandle('bgcheck-sealed').terminate('test done');
+    }
   });
 
   it('answers 404 to a webhook for a verification no check has', async () => {
