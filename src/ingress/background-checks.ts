@@ -15,6 +15,7 @@ import {
   type VerificationStatusChanged,
 } from '../workflows/definitions';
 import { TemporalUnavailableError, isTemporalUnavailable } from './temporal-errors';
+import { VERIFICATION_ID_PATTERN } from './verification-id';
 
 export interface StartedCheck {
   workflowId: string;
@@ -45,9 +46,6 @@ export interface TemporalBackgroundChecksOptions {
 }
 
 const { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, TaskQueueKind } = temporal.api.enums.v1;
-
-/** Verification ids are embedded in a visibility query: accept only plain identifiers. */
-export const VERIFICATION_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Starts the check for the event's profile. Duplicates return the running check (conflict policy

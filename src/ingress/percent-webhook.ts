@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Secret } from '../secret';
 import type { VerificationStatusChanged } from '../workflows/definitions';
+import { VERIFICATION_ID_PATTERN } from './verification-id';
 
 export const SIGNATURE_HEADER = 'goodstack-signature';
 
@@ -34,7 +35,7 @@ const eventSchema = z.object({
 });
 
 const agentVerificationSchema = z.object({
-  id: z.string().trim().min(1).max(128),
+  id: z.string().regex(VERIFICATION_ID_PATTERN, { error: 'expected an agent verification id' }),
   status: z.string().min(1).optional(),
   rejectionReasonCode: z.string().nullable().optional(),
 });

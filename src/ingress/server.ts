@@ -188,7 +188,11 @@ export function createIngress(options: IngressOptions): Server {
     try {
       await route.handle(req, res, match!.slice(1));
     } catch (error) {
-      if (error instanceof HttpError) {
+      if (res.headersSent || res.destroyed || req.socket.destroyed) {
+        // The sender went away mid-request, or the answer was already on its way: nothing to send.
+        logger.debug('request ended early', { requestId, route: route.name, error });
+        res.destroy();
+      } else if (error instanceof HttpError) {
         sendJson(
           res,
           error.status,
@@ -211,7 +215,7 @@ export function createIngress(options: IngressOptions): Server {
     return route.name;
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -227,4 +231,8 @@ export function createIngress(options: IngressOptions): Server {
       });
     });
   });
+  // Slow or stalled senders do not hold connections open: Percent and the CRM send small bodies.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  return server;
 }

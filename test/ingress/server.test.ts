@@ -234,6 +234,15 @@ describe('ingress (stubbed Temporal)', () => {
       expect(res.body.error.problems).toEqual([expect.objectContaining({ field: 'data.eventData.id' })]);
     });
 
+    it('refuses a verification id that is not a plain identifier (it goes into a visibility query)', async () => {
+      const { checks, calls } = stubChecks();
+      ingress = await startTestIngress({ checks });
+      const res = await ingress.postWebhook(percentEvent({ eventData: { id: "x' OR WorkflowId != '" } }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.problems).toEqual([expect.objectContaining({ field: 'data.eventData.id' })]);
+      expect(calls.status).toHaveLength(0);
+    });
+
     it('answers 503 when Temporal is unavailable, so Percent resends', async () => {
       ingress = await startTestIngress({ checks: stubChecks({ sendVerificationStatus: unavailable }).checks });
       const res = await ingress.postWebhook(percentEvent());
