@@ -7,7 +7,7 @@
  * tests that record fresh histories of changed workflow code. Personal data here is synthetic.
  */
 import { QueryNotRegisteredError, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter, type DataConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import type { WorkflowBundleOption } from '@temporalio/worker';
@@ -27,10 +27,15 @@ import {
   type Stage,
 } from '../../../src/workflows/definitions';
 
+/** Synthetic and distinctive, so a test can search stored histories for any trace of it. */
+export const SYNTHETIC_AGENT = { firstName: 'Wilhelmina', lastName: 'Quarrington', email: 'w.quarrington@example.org' };
+
 export interface Recorder {
   env: TestWorkflowEnvironment;
   sim: VendorSimulators;
   client: TimeSkippingWorkflowClient;
+  /** The converter the workers and the client use (payload codec included). */
+  dataConverter?: DataConverter;
   /** A fresh onboarding event for a new simulated profile. */
   newEvent(name: string, overrides?: Partial<OnboardingEvent>): OnboardingEvent;
   start(event: OnboardingEvent): Promise<WorkflowHandle>;
@@ -228,6 +233,7 @@ export async function startRecording(
     env,
     sim,
     client,
+    dataConverter: options.dataConverter,
     newEvent(name, overrides = {}) {
       count += 1;
       const profileId = sim.attestr.addProfile(`golden-${name}-${count}`);
@@ -235,9 +241,8 @@ export async function startRecording(
         eventId: `golden-event-${name}-${count}`,
         profileId,
         agent: {
-          firstName: 'Test',
-          lastName: 'Agent',
-          email: `test.agent.${count}@example.org`,
+          ...SYNTHETIC_AGENT,
+          email: `w.quarrington.${count}@example.org`,
           organisationId: `org-golden-${count}`,
           language: 'en-GB',
         },
@@ -295,18 +300,21 @@ export async function startRecording(
 export async function recordScenario(recorder: Recorder, scenario: Scenario): Promise<History> {
   const handle = await scenario.run(recorder);
   const history = (await recorder.client.getHandle(handle.workflowId).fetchHistory()) as History;
-  const ended = endOf(history);
+  const ended = await endOf(history, recorder.dataConverter);
   if (ended !== scenario.ends) {
     throw new Error(`scenario ${scenario.name} should end ${scenario.ends}, but ${handle.workflowId} ended ${ended}`);
   }
   return history;
 }
 
-function endOf(history: History): string {
+async function endOf(history: History, dataConverter?: DataConverter): Promise<string> {
   const last = history.events?.at(-1);
   if (last?.workflowExecutionFailedEventAttributes) return 'failed';
   if (last?.workflowExecutionCanceledEventAttributes) return 'cancelled';
-  const result = last?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
-  if (!result) return `with event ${String(last?.eventType)}`;
+  const stored = last?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
+  if (!stored) return `with event ${String(last?.eventType)}`;
+  let result: Payload = stored;
+  // Codecs decode in the reverse order of encoding.
+  for (const codec of [...(dataConverter?.payloadCodecs ?? [])].reverse()) [result] = await codec.decode([result]);
   return (defaultPayloadConverter.fromPayload(result) as CheckResult).outcome;
 }
