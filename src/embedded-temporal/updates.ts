@@ -1,10 +1,132 @@
-/** Workflow updates (UpdateWorkflowExecution and the update protocol messages). */
+/**
+ * Workflow updates. A request is admitted, delivered to the worker as a protocol message with
+ * the next workflow task, then accepted (WorkflowExecutionUpdateAccepted), completed
+ * (WorkflowExecutionUpdateCompleted) or rejected (no event). Callers block until the stage
+ * they wait for, or until their long-poll deadline (the client then asks again).
+ */
+import { temporal } from '@temporalio/proto';
 import type { Engine } from './engine';
+import { invalidArgument, notFound } from './errors';
+import { i64 } from './proto';
 import type { ProtocolMessage } from './types';
 import type { WorkflowRun } from './workflow-run';
 
+const { EventType, UpdateWorkflowExecutionLifecycleStage: Stage } = temporal.api.enums.v1;
+type Stage = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
+type UpdateRequest = temporal.api.update.v1.IRequest;
+type Outcome = temporal.api.update.v1.IOutcome;
+const update = temporal.api.update.v1;
+
+const TYPE_PREFIX = 'type.googleapis.com/';
+const REQUEST_TYPE = `${TYPE_PREFIX}temporal.api.update.v1.Request`;
+
+interface UpdateState {
+  id: string;
+  run: WorkflowRun;
+  request: UpdateRequest;
+  stage: Stage;
+  outcome?: Outcome;
+  acceptedEventId?: number;
+  /** Set when the run closed before the update finished. */
+  error?: Error;
+  waiters: Set<() => void>;
+}
+
 export class Updates {
+  /** By `runId\0updateId`. */
+  private readonly updates = new Map<string, UpdateState>();
+
   constructor(private readonly engine: Engine) {}
+
+  async update(
+    request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest,
+    answerBy: number,
+  ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
+    const run = this.engine.findRun(request.namespace, request.workflowExecution, request.firstExecutionRunId);
+    const state = this.admit(run, request.request ?? {});
+    return this.wait(
+      state,
+      request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      answerBy,
+    );
+  }
+
+  async poll(
+    request: temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest,
+    answerBy: number,
+  ): Promise<temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateResponse> {
+    const ref = request.updateRef;
+    const run = this.engine.findRun(request.namespace, ref?.workflowExecution);
+    const state = this.updates.get(key(run.runId, ref?.updateId ?? ''));
+    if (!state) throw notFound(`update ${ref?.updateId} not found`);
+    const { outcome, stage, updateRef } = await this.wait(
+      state,
+      request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      answerBy,
+    );
+    return { outcome, stage, updateRef };
+  }
+
+  /** Registers an update (or finds the one with the same id) and gets it to the worker. */
+  private admit(run: WorkflowRun, request: UpdateRequest): UpdateState {
+    const id = request.meta?.updateId ?? '';
+    if (!id) throw invalidArgument('Update id is required');
+    if (!request.input?.name) throw invalidArgument('Update name is required');
+    const existing = this.updates.get(key(run.runId, id));
+    if (existing) return existing;
+    if (!run.isOpen) throw notFound('workflow execution already completed');
+    const state: UpdateState = {
+      id,
+      run,
+      request,
+      stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED,
+      waiters: new Set(),
+    };
+    this.updates.set(key(run.runId, id), state);
+    run.pendingUpdateIds.push(id);
+    // A started task picks it up on completion (a new task is scheduled for it).
+    this.engine.workflowTasks.schedule(run);
+    return state;
+  }
+
+  private wait(
+    state: UpdateState,
+    stage: Stage,
+    answerBy: number,
+  ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
+    const target = Math.max(stage, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
+    const reached = () =>
+      state.error !== undefined ||
+      state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED ||
+      state.stage >= target;
+    return new Promise((resolve, reject) => {
+      const respond = () => {
+        if (state.error) return reject(state.error);
+        resolve({
+          updateRef: { workflowExecution: state.run.execution, updateId: state.id },
+          outcome: state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED ? state.outcome : null,
+          stage: state.stage,
+        });
+      };
+      if (reached()) return respond();
+      const finish = () => {
+        clearTimeout(timer);
+        state.waiters.delete(check);
+        respond();
+      };
+      const check = () => {
+        if (reached()) finish();
+      };
+      const timer = setTimeout(finish, Math.max(0, answerBy - Date.now()));
+      state.waiters.add(check);
+    });
+  }
+
+  private advance(state: UpdateState, stage: Stage, outcome?: Outcome): void {
+    state.stage = stage;
+    if (outcome) state.outcome = outcome;
+    for (const waiter of [...state.waiters]) waiter();
+  }
 
   /** Update ids to deliver with a workflow task being handed out. */
   takeForTask(run: WorkflowRun): string[] {
@@ -13,22 +135,128 @@ export class Updates {
     return ids;
   }
 
-  messagesFor(_run: WorkflowRun, _ids: string[], _startedEventId: number): ProtocolMessage[] {
-    return [];
+  /** The `<updateId>/request` messages for a task, sequenced after its WorkflowTaskStarted's predecessor. */
+  messagesFor(run: WorkflowRun, ids: string[], startedEventId: number): ProtocolMessage[] {
+    const messages: ProtocolMessage[] = [];
+    for (const id of ids) {
+      const state = this.updates.get(key(run.runId, id));
+      if (!state) continue;
+      messages.push({
+        id: `${id}/request`,
+        protocolInstanceId: id,
+        eventId: i64(startedEventId - 1),
+        body: { type_url: REQUEST_TYPE, value: update.Request.encode(state.request).finish() },
+      });
+    }
+    return messages;
   }
 
   /** Handles a protocol message from a completion; returns whether a new task is needed. */
-  onMessage(_run: WorkflowRun, _message: ProtocolMessage, _completedEventId: number): boolean {
-    return false;
+  onMessage(run: WorkflowRun, message: ProtocolMessage, _completedEventId: number): boolean {
+    const state = this.updates.get(key(run.runId, message.protocolInstanceId ?? ''));
+    const typeUrl = message.body?.type_url ?? '';
+    const value = message.body?.value ?? new Uint8Array();
+    if (!state) throw invalidArgument(`Update ${message.protocolInstanceId} is not known`);
+    const toObject = <T>(type: { decode(b: Uint8Array): object; toObject(m: object, o: object): object }) =>
+      type.toObject(type.decode(value), { longs: Number, defaults: false }) as T;
+    switch (typeUrl) {
+      case `${TYPE_PREFIX}temporal.api.update.v1.Acceptance`: {
+        const acceptance = toObject<temporal.api.update.v1.IAcceptance>(update.Acceptance);
+        state.acceptedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, {
+          workflowExecutionUpdateAcceptedEventAttributes: {
+            protocolInstanceId: state.id,
+            acceptedRequestMessageId: acceptance.acceptedRequestMessageId ?? `${state.id}/request`,
+            acceptedRequestSequencingEventId: acceptance.acceptedRequestSequencingEventId ?? i64(0),
+            acceptedRequest: acceptance.acceptedRequest ?? state.request,
+          },
+        });
+        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
+        return false;
+      }
+      case `${TYPE_PREFIX}temporal.api.update.v1.Response`: {
+        const response = toObject<temporal.api.update.v1.IResponse>(update.Response);
+        run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
+          workflowExecutionUpdateCompletedEventAttributes: {
+            meta: response.meta ?? state.request.meta ?? null,
+            acceptedEventId: i64(state.acceptedEventId ?? 0),
+            outcome: response.outcome ?? null,
+          },
+        });
+        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, response.outcome ?? {});
+        return false;
+      }
+      case `${TYPE_PREFIX}temporal.api.update.v1.Rejection`: {
+        const rejection = toObject<temporal.api.update.v1.IRejection>(update.Rejection);
+        this.reject(state, rejection.failure ?? { message: 'update rejected' });
+        return false;
+      }
+      default:
+        throw invalidArgument(`Unsupported protocol message body ${typeUrl}`);
+    }
   }
 
-  afterTask(_run: WorkflowRun, _ids: string[]): void {}
+  private reject(state: UpdateState, failure: temporal.api.failure.v1.IFailure): void {
+    this.updates.delete(key(state.run.runId, state.id));
+    this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, { failure });
+  }
+
+  /** After a completion: requests the worker neither accepted nor rejected count as rejected. */
+  afterTask(run: WorkflowRun, ids: string[]): void {
+    for (const id of ids) {
+      const state = this.updates.get(key(run.runId, id));
+      if (state && state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED) {
+        this.reject(state, { message: 'update was not handled by the workflow', applicationFailureInfo: {} });
+      }
+    }
+  }
 
   requeue(run: WorkflowRun, ids: string[]): void {
     run.pendingUpdateIds.unshift(...ids);
   }
 
-  dropRun(_run: WorkflowRun): void {
-    void this.engine;
+  /** The run closed: updates still in flight fail. */
+  dropRun(run: WorkflowRun): void {
+    for (const [k, state] of this.updates) {
+      if (state.run !== run) continue;
+      if (state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) continue;
+      this.updates.delete(k);
+      state.error = notFound('workflow execution already completed');
+      for (const waiter of [...state.waiters]) waiter();
+    }
+    run.pendingUpdateIds = [];
   }
+
+  /** Update-with-start: start (or reuse) the workflow, then update it. */
+  async multiOperation(
+    request: temporal.api.workflowservice.v1.IExecuteMultiOperationRequest,
+    answerBy: number,
+  ): Promise<temporal.api.workflowservice.v1.IExecuteMultiOperationResponse> {
+    const [first, second] = request.operations ?? [];
+    if (!first?.startWorkflow || !second?.updateWorkflow || (request.operations?.length ?? 0) !== 2) {
+      throw invalidArgument('ExecuteMultiOperation supports exactly [startWorkflow, updateWorkflow]');
+    }
+    const startRequest = first.startWorkflow;
+    if (!startRequest.workflowIdConflictPolicy) {
+      throw invalidArgument('Update-with-start requires a workflow id conflict policy');
+    }
+    const ns = this.engine.namespace(request.namespace);
+    const { run, started } = this.engine.executions.startRun(ns, { ...startRequest, namespace: ns.name }, {});
+    const updateRequest = second.updateWorkflow;
+    const state = this.admit(run, updateRequest.request ?? {});
+    const updateResponse = await this.wait(
+      state,
+      updateRequest.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      answerBy,
+    );
+    return {
+      responses: [
+        { startWorkflow: { runId: run.runId, started, status: run.status } },
+        { updateWorkflow: updateResponse },
+      ],
+    };
+  }
+}
+
+function key(runId: string, updateId: string): string {
+  return `${runId}\u0000${updateId}`;
 }

@@ -6,6 +6,7 @@ import type { Handlers } from './handler';
 const POLL_MAX_WAIT_MS = 60_000;
 const HISTORY_MAX_WAIT_MS = 20_000;
 const QUERY_MAX_WAIT_MS = 60_000;
+const UPDATE_MAX_WAIT_MS = 20_000;
 
 export function workflowServiceHandlers(engine: Engine, serverVersion: string): Handlers {
   const ex = engine.executions;
@@ -93,6 +94,9 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
     RespondActivityTaskCanceledById: (r) => act.canceledById(r),
     QueryWorkflow: (r, ctx) => engine.queries.query(r, ctx.answerBy(QUERY_MAX_WAIT_MS)),
     RespondQueryTaskCompleted: (r) => engine.queries.completed(r),
+    UpdateWorkflowExecution: (r, ctx) => engine.updates.update(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
+    PollWorkflowExecutionUpdate: (r, ctx) => engine.updates.poll(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
+    ExecuteMultiOperation: (r, ctx) => engine.updates.multiOperation(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
     ResetStickyTaskQueue: () => ({}),
     ListWorkflowExecutions: (r) => engine.listing.list(r),
     CountWorkflowExecutions: (r) => engine.listing.count(r),

@@ -66,7 +66,8 @@ export async function withWorker<T>(worker: Worker, fn: () => Promise<T>): Promi
 /** A started workflow: its id and first run (follow-up runs are found through the histories). */
 export interface StartedWorkflow {
   workflowId: string;
-  firstExecutionRunId: string;
+  /** When unknown (e.g. update-with-start handles), the current run's first run is used. */
+  firstExecutionRunId?: string;
 }
 
 /**
@@ -76,7 +77,9 @@ export interface StartedWorkflow {
 export async function replayAll(client: Client, workflows: StartedWorkflow[]): Promise<void> {
   const histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[] = [];
   for (const { workflowId, firstExecutionRunId } of workflows) {
-    let runId: string | undefined = firstExecutionRunId;
+    let runId: string | null | undefined =
+      firstExecutionRunId ??
+      (await client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.firstRunId;
     while (runId) {
       const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
       histories.push({ workflowId, history });

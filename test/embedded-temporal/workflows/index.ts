@@ -3,3 +3,4 @@ export * from './basics';
 export * from './activities';
 export * from './executions';
 export * from './children';
+export * from './updates';

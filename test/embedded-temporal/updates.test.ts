@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { counter, doneSignal, incrementUpdate, validatedUpdate } from './workflows';
+
+describe('updates', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('updates');
+  const started: StartedWorkflow[] = [];
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    worker = await createWorker(env, { taskQueue });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    if (worker) {
+      worker.shutdown();
+      await running;
+      await replayAll(env.client, started);
+    }
+    await env?.teardown();
+  });
+
+  it('executes updates, rejects in the validator, and dedupes by update id', async () => {
+    const handle = await env.client.workflow.start(counter, {
+      taskQueue,
+      workflowId: `upd-${randomUUID()}`,
+      args: [10],
+    });
+    started.push(handle);
+    expect(await handle.executeUpdate(incrementUpdate, { args: [5] })).toBe(15);
+    expect(await handle.executeUpdate(incrementUpdate, { args: [1], updateId: 'once' })).toBe(16);
+    // Same update id: the first outcome, not a second increment.
+    expect(await handle.executeUpdate(incrementUpdate, { args: [1], updateId: 'once' })).toBe(16);
+    const err = await handle.executeUpdate(validatedUpdate, { args: [''] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((err as WorkflowUpdateFailedError).cause?.message).toBe('text must not be empty');
+    // Accepted first, completed later.
+    const pending = await handle.startUpdate(validatedUpdate, { args: ['hi'], waitForStage: 'ACCEPTED' });
+    expect(await pending.result()).toBe('HI');
+    await handle.signal(doneSignal);
+    expect(await handle.result()).toBe(16);
+  });
+
+  it('update-with-start starts the workflow, then reuses it', async () => {
+    const workflowId = `uws-${randomUUID()}`;
+    const startOperation = () =>
+      new WithStartWorkflowOperation(counter, {
+        taskQueue,
+        workflowId,
+        args: [0],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    const first = startOperation();
+    expect(
+      await env.client.workflow.executeUpdateWithStart(incrementUpdate, { args: [2], startWorkflowOperation: first }),
+    ).toBe(2);
+    const handle = await first.workflowHandle();
+    started.push(handle);
+    const second = startOperation();
+    expect(
+      await env.client.workflow.executeUpdateWithStart(incrementUpdate, { args: [3], startWorkflowOperation: second }),
+    ).toBe(5);
+    const firstRun = (await handle.describe()).runId;
+    expect((await (await second.workflowHandle()).describe()).runId).toBe(firstRun);
+    await handle.signal(doneSignal);
+    expect(await handle.result()).toBe(5);
+  });
+});
