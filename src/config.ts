@@ -182,7 +182,7 @@ export const codecServerSchema = codecSchema.extend({
   CODEC_SERVER_PORT: port(8888),
   /** Origins allowed to call the codec server from a browser: the Temporal UI's, comma-separated. */
   CODEC_SERVER_CORS_ORIGINS: z.preprocess(
-    (v) => (v === '' || v === undefined ? 'http://localhost:8233,http://localhost:8080' : v),
+    (v) => (v === '' || v === undefined ? 'http://localhost:8233,http://127.0.0.1:8233,http://localhost:8080' : v),
     z.string().transform((v) =>
       v
         .split(',')

@@ -2,7 +2,8 @@
  * The codec server: lets the Temporal UI and CLI show decrypted payloads to those allowed,
  * while Temporal itself only ever stores ciphertext.
  *
- * - `POST /encode`, `POST /decode`: `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
+ * - `POST /encode`, `POST /decode` (also under a namespace segment, `/{namespace}/decode`):
+ *   `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
  *   in and out, as the UI (`Codec Server` setting / `TEMPORAL_CODEC_ENDPOINT`) and the CLI
  *   (`--codec-endpoint`) send it.
  * - CORS for the configured UI origins, with the preflight the browser sends before each POST.
@@ -65,7 +66,8 @@ export function createCodecServer(options: CodecServerOptions): Server {
     res.setHeader('Vary', 'Origin');
 
     const path = new URL(req.url ?? '/', 'http://codec').pathname.replace(/\/+$/, '') || '/';
-    const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : undefined;
+    // `/{namespace}/decode` too: the CLI's --codec-endpoint may template the namespace into the path.
+    const operation = /^(?:\/[^/]+)?\/(encode|decode)$/.exec(path)?.[1] as 'encode' | 'decode' | undefined;
 
     if (req.method === 'OPTIONS') {
       if (!corsAllowed) throw new HttpError(403, 'origin not allowed');

@@ -117,8 +117,15 @@ describe('codec server', () => {
     expect((await json(res)).message).toMatch(/key id "retired"/);
   });
 
+  it('serves the routes under a namespace segment, as the CLI templates them', async () => {
+    const encrypted = await json(await post('/default/encode', toJson([defaultPayloadConverter.toPayload(agent)])));
+    const res = await post('/default/decode', encrypted);
+    expect(defaultPayloadConverter.fromPayload(fromJson(await json(res))[0])).toEqual(agent);
+  });
+
   it('answers 404 on other paths and 405 on other methods', async () => {
     expect((await post('/elsewhere', {})).status).toBe(404);
+    expect((await post('/a/b/decode', { payloads: [] })).status).toBe(404);
     expect((await fetch(`${base}/decode`)).status).toBe(405);
   });
 });
