@@ -6,8 +6,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDev, type DevStack } from '../../src/dev';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { silentLogger } from '../../src/logger';
 import { cli } from './helpers';
+
+// Keep test output readable: the SDK would log every worker state change.
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+});
 
 describe('client CLI commands', () => {
   let stack: DevStack;

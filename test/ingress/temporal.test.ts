@@ -5,11 +5,17 @@
  */
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../src/codec';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { finishSignal, recordedQuery, verificationIdFor, type Received } from './fixture-workflow';
 import { onboardingEvent, percentEvent, startTestIngress } from './helpers';
+
+// Keep test output readable: the SDK would log every worker state change.
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+});
 
 const TASK_QUEUE = 'ingress-test';
 
@@ -22,7 +28,10 @@ describe('ingress on Temporal', () => {
 
   beforeAll(async () => {
     env = await createLocalEnv();
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixture-workflow') });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./fixture-workflow'),
+      logger: new DefaultLogger('WARN'),
+    });
     worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle });
     running = worker.run();
     client = env.client;
