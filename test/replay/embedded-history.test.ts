@@ -144,3 +144,35 @@ it('refuses --redact without PAYLOAD_CODEC_KEYS, naming the variable', async () 
   expect(await runExportCli(['--workflow-id', 'any', '--redact'], out.io)).toBe(2);
   expect(out.out.stderr).toContain('PAYLOAD_CODEC_KEYS: required with --redact');
 });
+
+it('replays an execution fetched by workflow id, and every execution a visibility query matches', async () => {
+  const workflowId = `greet-fetched-${Date.now()}`;
+  await runGreeting(workflowId);
+  const temporal = { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...codecKeys };
+  const greetV1 = path.join(__dirname, 'workflows', 'greet-v1.ts');
+
+  const byId = io(temporal);
+  expect(await runReplayCli(['--workflows', greetV1, '--workflow-id', workflowId], byId.io)).toBe(0);
+  expect(byId.out.stdout).toMatch(new RegExp(`OK {4}${workflowId} \\(run [0-9a-f-]+\\)`));
+
+  const byQuery = io(temporal);
+  const query = `WorkflowType = 'greetAgent' AND ExecutionStatus = 'Completed'`;
+  // A clock that moves 10 s per reading: a progress line after every history.
+  let clock = 0;
+  const code = await runReplayCli(['--workflows', greetV1, '--query', query], {
+    ...byQuery.io,
+    now: () => (clock += 10_000),
+  });
+  const replayed = byQuery.out.stdout.match(/^OK {4}greet-/gm) ?? [];
+  // This file's other tests ran greetings too, one of them in clear: all replay with the keys.
+  expect(replayed.length).toBeGreaterThanOrEqual(2);
+  expect(byQuery.out.stdout).toContain(`${replayed.length} histories checked: ${replayed.length} OK, 0 failed.`);
+  expect(byQuery.out.stderr).toMatch(
+    new RegExp(`progress: ${replayed.length} of ${replayed.length} replayed, 0 failed`),
+  );
+  expect(code).toBe(0);
+
+  const missing = io(temporal);
+  expect(await runReplayCli(['--workflows', greetV1, '--workflow-id', 'no-such-check'], missing.io)).toBe(1);
+  expect(missing.out.stdout).toMatch(/FAIL  workflow no-such-check\n {6}Not replayed: .*not found/i);
+});
