@@ -4,14 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createLocalEnv } from './helpers/temporal-env';
 
 const ROOT = path.resolve(__dirname, '..');
 const CODEC_KEYS = `test-key:${Buffer.alloc(32, 7).toString('base64')}`;
 
-function startDevProcess(args: string[]) {
+function startDevProcess(args: string[], env: Record<string, string> = {}) {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/dev.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, INGRESS_PORT: '0', LOG_LEVEL: 'warn', PAYLOAD_CODEC_KEYS: CODEC_KEYS },
+    env: { PATH: process.env.PATH, INGRESS_PORT: '0', LOG_LEVEL: 'warn', PAYLOAD_CODEC_KEYS: CODEC_KEYS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -63,5 +64,21 @@ describe('npm run dev', () => {
     expect(await dev.exited).toBe(0);
     expect(dev.output().stdout).toContain('Shutting down...');
     await expect(fetch(`${ingressUrl}/healthz`)).rejects.toThrow();
+  });
+
+  it('connects to the cluster at TEMPORAL_ADDRESS instead of starting one', async () => {
+    const cluster = await createLocalEnv();
+    try {
+      const dev = startDevProcess(['--exit-after-demo'], { TEMPORAL_ADDRESS: cluster.address });
+      expect(await dev.exited).toBe(0);
+      const { stdout } = dev.output();
+      expect(stdout).toContain(`Temporal        ${cluster.address} (namespace default)\n`);
+      const workflowId = /check (bgcheck-\S+)/.exec(stdout)![1];
+      // The check ran on that cluster and is still there after dev exited.
+      const description = await cluster.client.workflow.getHandle(workflowId).describe();
+      expect(description.status.name).toBe('COMPLETED');
+    } finally {
+      await cluster.teardown();
+    }
   });
 });
