@@ -174,5 +174,5 @@ it('replays an execution fetched by workflow id, and every execution a visibilit
 
   const missing = io(temporal);
   expect(await runReplayCli(['--workflows', greetV1, '--workflow-id', 'no-such-check'], missing.io)).toBe(1);
-  expect(missing.out.stdout).toMatch(/FAIL  workflow no-such-check\n {6}Not replayed: .*not found/i);
+  expect(missing.out.stdout).toMatch(/FAIL {2}workflow no-such-check\n {6}Not replayed: .*not found/i);
 });
