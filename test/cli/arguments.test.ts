@@ -79,3 +79,21 @@ describe('client CLI arguments', () => {
     expect(connect).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('client CLI process', () => {
+  it('exits with the code of the command (2 for an invalid event on stdin)', async () => {
+    const { spawn } = await import('node:child_process');
+    const root = path.resolve(__dirname, '../..');
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/client.ts', 'start', '-'], {
+      cwd: root,
+      env: { PATH: process.env.PATH },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end('{"eventId":"e1"}');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('profileId:');
+  });
+});

@@ -1,0 +1,49 @@
+/** `npm run ingress` as a process: configuration errors, start without Temporal, SIGTERM. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function runIngress(env: Record<string, string>) {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/ingress/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const listening = new Promise<number>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const port = /"msg":"ingress listening".*?"port":(\d+)/.exec(stdout)?.[1];
+      if (port) resolve(Number(port));
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, listening, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('ingress process', () => {
+  it('refuses to start without PERCENT_WEBHOOK_SECRET, naming it', async () => {
+    const ingress = runIngress({ INGRESS_PORT: '0' });
+    expect(await ingress.exited).toBe(1);
+    expect(ingress.output().stderr).toContain('PERCENT_WEBHOOK_SECRET: required');
+  });
+
+  it('starts while Temporal is down, answers, and stops on SIGTERM without leaking the secret', async () => {
+    const secret = 'whsec_never_printed';
+    const ingress = runIngress({
+      INGRESS_PORT: '0',
+      PERCENT_WEBHOOK_SECRET: secret,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    const port = await ingress.listening;
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    ingress.child.kill('SIGTERM');
+    expect(await ingress.exited).toBe(0);
+    const { stdout, stderr } = ingress.output();
+    expect(stdout).toContain('"msg":"stopped"');
+    expect(stdout + stderr).not.toContain(secret);
+  });
+});
