@@ -22,6 +22,9 @@ export interface Clock {
   unlock(): void;
 }
 
+/** The longest delay setTimeout accepts. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export class WallClock implements Clock {
   readonly skipsTime = false;
 
@@ -31,11 +34,10 @@ export class WallClock implements Clock {
 
   schedule(atMs: number, callback: () => void): Scheduled {
     // setTimeout cannot wait longer than ~24.8 days; re-arm for far deadlines.
-    const MAX = 2 ** 31 - 1;
     let handle: NodeJS.Timeout;
     const arm = () => {
       const delay = atMs - Date.now();
-      if (delay > MAX) handle = setTimeout(arm, MAX);
+      if (delay > MAX_TIMEOUT_MS) handle = setTimeout(arm, MAX_TIMEOUT_MS);
       else handle = setTimeout(callback, Math.max(0, delay));
     };
     arm();
@@ -119,7 +121,8 @@ export class SkippingClock implements Clock {
       }
       return;
     }
-    this.timer = setTimeout(() => this.fireDue(), Math.max(0, head.at - this.now()));
+    // Capped: setTimeout fires at once for delays beyond ~24.8 days; fireDue re-arms.
+    this.timer = setTimeout(() => this.fireDue(), Math.min(MAX_TIMEOUT_MS, Math.max(0, head.at - this.now())));
   }
 
   private skipAhead(): void {

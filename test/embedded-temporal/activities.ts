@@ -59,3 +59,8 @@ export async function completeAsync(): Promise<string> {
 export async function tooSlow(): Promise<void> {
   await Context.current().sleep(60_000);
 }
+
+/** Takes `ms` of real time. */
+export async function realDelay(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -4,3 +4,4 @@ export * from './activities';
 export * from './executions';
 export * from './children';
 export * from './updates';
+export * from './time';

@@ -1,0 +1,147 @@
+/**
+ * The workflow task protocol at the wire level, playing the worker by hand: buffering and
+ * UnhandledCommand, stale tokens, the `queries` map and legacy query tasks, poll timeouts.
+ */
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createLocalEnv } from '../helpers/temporal-env';
+
+const { CommandType, EventType, QueryResultType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const namespace = 'default';
+const payload = (value: unknown) => ({
+  metadata: { encoding: Buffer.from('json/plain') },
+  data: Buffer.from(JSON.stringify(value)),
+});
+const complete = {
+  commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  completeWorkflowExecutionCommandAttributes: {},
+};
+
+describe('workflow task protocol', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await createLocalEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  const service = () => env.client.workflowService;
+  const start = async (taskQueue: string) => {
+    const workflowId = `raw-${randomUUID()}`;
+    const { runId } = await service().startWorkflowExecution({
+      namespace,
+      workflowId,
+      workflowType: { name: 'raw' },
+      taskQueue: { name: taskQueue },
+      requestId: randomUUID(),
+    });
+    return { workflowId, runId: runId ?? '' };
+  };
+  const poll = (taskQueue: string) =>
+    service().pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'test' });
+  const types = (task: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse) =>
+    (task.history?.events ?? []).map((e) => e.eventType);
+
+  it('holds events that arrive during a started task and refuses to close over them', async () => {
+    const taskQueue = `q-${randomUUID()}`;
+    const execution = await start(taskQueue);
+    const first = await poll(taskQueue);
+    expect(Number(first.startedEventId)).toBe(3);
+    await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'late' });
+    // The held signal is invisible until the task finishes.
+    const during = await service().getWorkflowExecutionHistory({ namespace, execution });
+    expect(during.history?.events).toHaveLength(3);
+    await expect(
+      service().respondWorkflowTaskCompleted({ namespace, taskToken: first.taskToken, commands: [complete] }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'UnhandledCommand' });
+    const second = await poll(taskQueue);
+    expect(types(second)).toEqual([
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    ]);
+    expect(second.history?.events?.[3].workflowTaskFailedEventAttributes?.cause).toBe(
+      WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    );
+    expect(second.attempt).toBe(1);
+    expect(Number(second.previousStartedEventId)).toBe(0);
+    // The first task's token is stale now.
+    await expect(
+      service().respondWorkflowTaskCompleted({ namespace, taskToken: first.taskToken, commands: [complete] }),
+    ).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await service().respondWorkflowTaskCompleted({ namespace, taskToken: second.taskToken, commands: [complete] });
+    const closed = await service().getWorkflowExecutionHistory({ namespace, execution });
+    const last = closed.history?.events?.at(-1);
+    expect(last?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    expect(Number(last?.eventId)).toBe(9);
+  });
+
+  it('rejects a closing command that is not the last one', async () => {
+    const taskQueue = `q-${randomUUID()}`;
+    await start(taskQueue);
+    const task = await poll(taskQueue);
+    const timer = {
+      commandType: CommandType.COMMAND_TYPE_START_TIMER,
+      startTimerCommandAttributes: { timerId: '1', startToFireTimeout: msToTs(60_000) },
+    };
+    await expect(
+      service().respondWorkflowTaskCompleted({ namespace, taskToken: task.taskToken, commands: [complete, timer] }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+  });
+
+  it('answers a query through the queries map of a scheduled task, then through a legacy query task', async () => {
+    const taskQueue = `q-${randomUUID()}`;
+    const execution = await start(taskQueue);
+    const query = { queryType: 'state' };
+    // No worker has polled yet: the query rides along with the scheduled task. (Both calls share
+    // one HTTP/2 connection, so the service sees the query before the poll.)
+    const viaMap = service().queryWorkflow({ namespace, execution, query });
+    const task = await poll(taskQueue);
+    const [queryId] = Object.keys(task.queries ?? {});
+    expect(task.queries?.[queryId]?.queryType).toBe('state');
+    expect(task.query).toBeFalsy();
+    const timer = {
+      commandType: CommandType.COMMAND_TYPE_START_TIMER,
+      startTimerCommandAttributes: { timerId: '1', startToFireTimeout: msToTs(3_600_000) },
+    };
+    await service().respondWorkflowTaskCompleted({
+      namespace,
+      taskToken: task.taskToken,
+      commands: [timer],
+      queryResults: {
+        [queryId]: { resultType: QueryResultType.QUERY_RESULT_TYPE_ANSWERED, answer: { payloads: [payload('map')] } },
+      },
+    });
+    const answered = await viaMap;
+    expect(Buffer.from(answered.queryResult?.payloads?.[0]?.data ?? []).toString()).toBe('"map"');
+
+    // Nothing pending now: a legacy query task with the full history.
+    const viaTask = service()
+      .queryWorkflow({ namespace, execution, query })
+      .catch((err: unknown) => err);
+    const queryTask = await poll(taskQueue);
+    expect(queryTask.query?.queryType).toBe('state');
+    expect(Number(queryTask.previousStartedEventId)).toBe(3);
+    expect(queryTask.history?.events?.length).toBe(5);
+    await service().respondQueryTaskCompleted({
+      namespace,
+      taskToken: queryTask.taskToken,
+      completedType: QueryResultType.QUERY_RESULT_TYPE_FAILED,
+      errorMessage: 'exact worker text',
+    });
+    expect(await viaTask).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'exact worker text' });
+  });
+
+  it('answers an idle poll with an empty response before the caller deadline', async () => {
+    const response = await env.connection.withDeadline(Date.now() + 2_000, () => poll(`idle-${randomUUID()}`));
+    expect(response.taskToken?.length ?? 0).toBe(0);
+  });
+});
