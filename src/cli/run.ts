@@ -165,10 +165,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       options: ['stage', 'limit'],
       run: async (client, _args, { stage, limit }) => {
         const max = limit === undefined ? 100 : Number(limit);
+        // No ORDER BY: SQL visibility (PostgreSQL) refuses it; its default order is newest first.
         const query =
-          `WorkflowType = '${WORKFLOW_TYPE}'` +
-          (stage ? ` AND ${searchAttributes.stage.name} = '${stage}'` : '') +
-          ' ORDER BY StartTime DESC';
+          `WorkflowType = '${WORKFLOW_TYPE}'` + (stage ? ` AND ${searchAttributes.stage.name} = '${stage}'` : '');
         let count = 0;
         for await (const info of client.workflow.list({ query, pageSize: Math.min(max, 100) })) {
           const current = info.typedSearchAttributes.get(searchAttributes.stage);
