@@ -21,6 +21,7 @@ import {
   FINAL_STAGES,
   WORKFLOW_TYPE,
   asyncRequestReadySignal,
+  resumeSignal,
   searchAttributes,
   statusQuery,
   type CheckResult,
@@ -35,6 +36,7 @@ Commands:
   async-request <profileId> <asyncRequestId>
                                          send the Attestr async request id to a waiting check
   list [--stage STAGE] [--limit N]       checks, newest first, optionally in one stage
+  resume <profileId | workflowId>        retry a blocked check now (after topping up credits, for example)
   cancel <profileId | workflowId>        cancel a check
   result <profileId | workflowId>        wait for a check's decision
 
@@ -183,6 +185,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           );
           if (++count >= max) break;
         }
+      },
+    },
+    resume: {
+      arity: [1, 1],
+      run: async (client, [id]) => {
+        const workflowId = toWorkflowId(id);
+        await client.workflow.getHandle(workflowId).signal(resumeSignal, {});
+        print({ workflowId, signalled: 'resume' });
       },
     },
     cancel: {

@@ -86,15 +86,19 @@ describe('client CLI commands', () => {
     expect(late.stderr).toContain(`no background check ${check.workflowId}`);
   });
 
-  it('cancels a check; result then fails with exit 1 and says so', async () => {
+  it('resumes and cancels a check; result then fails with exit 1 and says so', async () => {
     const profileId = stack.simulators.attestr.addProfile();
     expect((await run(['start', '-'], eventFor(profileId))).code).toBe(0);
+    const resumed = await run(['resume', profileId]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toEqual({ workflowId: `bgcheck-${profileId}`, signalled: 'resume' });
     const cancelled = await run(['cancel', profileId]);
     expect(cancelled.code).toBe(0);
     expect(JSON.parse(cancelled.stdout)).toEqual({ workflowId: `bgcheck-${profileId}`, cancelRequested: true });
     const result = await run(['result', profileId]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: bgcheck-${profileId}: the check was cancelled\n`);
+    expect((await run(['resume', profileId])).code).toBe(1);
   });
 
   it('exits 1 with a clear message for a check that does not exist', async () => {
