@@ -258,6 +258,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     try {
       client = await connect(config.value);
     } catch (error) {
+      if (error instanceof ConfigError) throw error; // e.g. an unreadable TLS certificate file
       const address = config.value.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS;
       throw new CommandFailed(`cannot reach Temporal at ${address}: ${(error as Error).message}`);
     }

@@ -69,6 +69,13 @@ describe('client CLI arguments', () => {
     expect(res.stderr).toContain('TEMPORAL_TLS: expected true or false');
   });
 
+  it('names an unreadable TLS certificate file with exit 2, before any connection attempt', async () => {
+    const env = { TEMPORAL_TLS_CERT_PATH: '/nonexistent/client.pem', TEMPORAL_TLS_KEY_PATH: '/nonexistent/client.key' };
+    const res = await cli(['status', 'p1'], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('TEMPORAL_TLS_CERT_PATH: cannot read the file (ENOENT)');
+  });
+
   it('says which address it could not reach, exit 1', async () => {
     const connect = jest.fn(async () => {
       throw new Error('Failed to connect before the deadline');
