@@ -6,7 +6,8 @@
  * as the server does for activities with a retry policy.
  */
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import { ClockLock, type Scheduled } from './clock';
 import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
@@ -17,7 +18,7 @@ import { duration, durationMs, timestamp } from './time';
 import type { Failure, Header, Payloads, RetryPolicy } from './types';
 import type { WorkflowRun } from './workflow-run';
 
-const { EventType, TimeoutType, RetryState, TaskQueueKind } = temporal.api.enums.v1;
+const { EventType, TimeoutType, RetryState, TaskQueueKind } = enums;
 type TimeoutType = temporal.api.enums.v1.TimeoutType;
 type RetryState = temporal.api.enums.v1.RetryState;
 /** As the server spells them in timeout failure messages. */

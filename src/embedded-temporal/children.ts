@@ -3,7 +3,8 @@
  * event comes first, the started/failed event is delivered like any new event), results
  * reported to the parent, and parent close policies applied when the parent closes.
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { RpcError } from './errors';
 import { i64 } from './proto';
@@ -11,7 +12,7 @@ import type { Failure, Payloads } from './types';
 import type { WorkflowRun } from './workflow-run';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
-const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind } = temporal.api.enums.v1;
+const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind } = enums;
 type RetryState = temporal.api.enums.v1.RetryState;
 
 export interface ChildState {

@@ -3,14 +3,15 @@
  * the task as a whole (WorkflowTaskFailed with the server's cause) instead of leaving half of a
  * completion in the history.
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { RpcError } from './errors';
 import { durationMs } from './time';
 import type { Command, ProtocolMessage } from './types';
 import type { WorkflowRun } from './workflow-run';
 
-const { CommandType, EventType, WorkflowTaskFailedCause: Cause } = temporal.api.enums.v1;
+const { CommandType, EventType, WorkflowTaskFailedCause: Cause } = enums;
 type Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 
 export interface CommandProblem {

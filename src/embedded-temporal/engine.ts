@@ -2,7 +2,6 @@
  * The service's state and the mechanics every area shares: runs by id, the chain of runs per
  * workflow id, and how events reach a history (buffered while a workflow task is started).
  */
-import { temporal } from '@temporalio/proto';
 import { Activities, type ActivityTaskResponse } from './activities';
 import { Children } from './children';
 import type { Clock } from './clock';
@@ -144,5 +143,3 @@ export class Engine {
 function chainKey(namespace: string, workflowId: string): string {
   return `${namespace}\u0000${workflowId}`;
 }
-
-export const enums = temporal.api.enums.v1;

@@ -4,7 +4,8 @@
  * retries, run timeouts, describe and history.
  */
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { alreadyExists, invalidArgument, notFound } from './errors';
 import type { Namespace } from './namespaces';
@@ -25,7 +26,7 @@ const {
   HistoryEventFilterType,
   PendingActivityState,
   PendingWorkflowTaskState,
-} = temporal.api.enums.v1;
+} = enums;
 type v1 = typeof temporal.api.workflowservice.v1;
 type ContinueAsNewInitiator = temporal.api.enums.v1.ContinueAsNewInitiator;
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;

@@ -1,12 +1,12 @@
 /** Signals and cancel requests a workflow sends to other workflows (SignalExternal / RequestCancelExternal). */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { RpcError } from './errors';
 import { i64 } from './proto';
 import type { WorkflowRun } from './workflow-run';
 
-const { EventType, SignalExternalWorkflowExecutionFailedCause, CancelExternalWorkflowExecutionFailedCause } =
-  temporal.api.enums.v1;
+const { EventType, SignalExternalWorkflowExecutionFailedCause, CancelExternalWorkflowExecutionFailedCause } = enums;
 
 export class ExternalWorkflows {
   constructor(private readonly engine: Engine) {}

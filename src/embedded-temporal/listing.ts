@@ -1,5 +1,6 @@
 /** ListWorkflowExecutions / CountWorkflowExecutions over the runs in memory. */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
@@ -16,7 +17,7 @@ import {
 import type { Namespace } from './namespaces';
 import type { WorkflowRun } from './workflow-run';
 
-const { WorkflowExecutionStatus: Status } = temporal.api.enums.v1;
+const { WorkflowExecutionStatus: Status } = enums;
 const STATUS_NAMES: Record<number, ExecutionStatusName> = {
   [Status.WORKFLOW_EXECUTION_STATUS_RUNNING]: 'Running',
   [Status.WORKFLOW_EXECUTION_STATUS_COMPLETED]: 'Completed',

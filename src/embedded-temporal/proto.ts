@@ -36,10 +36,11 @@ export interface ServiceDefinitions {
 }
 
 let cached: ServiceDefinitions | undefined;
+let packageDefinition: protoLoader.PackageDefinition | undefined;
 
-export function loadServiceDefinitions(): ServiceDefinitions {
-  if (cached) return cached;
-  const definition = protoLoader.loadSync(FILES, {
+/** Everything the service protos define (services, messages, enums), parsed once. */
+export function loadPackageDefinition(): protoLoader.PackageDefinition {
+  packageDefinition ??= protoLoader.loadSync(FILES, {
     includeDirs: INCLUDE_DIRS,
     keepCase: false,
     longs: Number,
@@ -47,6 +48,12 @@ export function loadServiceDefinitions(): ServiceDefinitions {
     defaults: false,
     oneofs: false,
   });
+  return packageDefinition;
+}
+
+export function loadServiceDefinitions(): ServiceDefinitions {
+  if (cached) return cached;
+  const definition = loadPackageDefinition();
   // A service entry of a proto-loader package definition is already a grpc-js ServiceDefinition.
   const service = (name: string): grpc.ServiceDefinition => {
     const found = definition[name];

@@ -4,7 +4,8 @@
  * the run is closed) it goes out as a legacy query task on the normal queue.
  */
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { invalidArgument, notFound, RpcError } from './errors';
 import type { PollContext } from './matching';
@@ -15,7 +16,7 @@ import type { Payloads } from './types';
 import type { WorkflowRun } from './workflow-run';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
-const { QueryResultType, QueryRejectCondition, WorkflowExecutionStatus, TaskQueueKind } = temporal.api.enums.v1;
+const { QueryResultType, QueryRejectCondition, WorkflowExecutionStatus, TaskQueueKind } = enums;
 type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;
 type QueryResult = temporal.api.query.v1.IWorkflowQueryResult;
 

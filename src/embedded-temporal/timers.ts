@@ -1,12 +1,13 @@
 /** Workflow timers on the service clock (virtual in test-server mode). */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
 import { durationMs } from './time';
 import type { WorkflowRun } from './workflow-run';
 
-const { EventType } = temporal.api.enums.v1;
+const { EventType } = enums;
 
 export class Timers {
   constructor(private readonly engine: Engine) {}

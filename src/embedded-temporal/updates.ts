@@ -4,18 +4,18 @@
  * (WorkflowExecutionUpdateCompleted) or rejected (no event). Callers block until the stage
  * they wait for, or until their long-poll deadline (the client then asks again).
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
 import { i64 } from './proto';
 import type { ProtocolMessage } from './types';
 import type { WorkflowRun } from './workflow-run';
 
-const { EventType, UpdateWorkflowExecutionLifecycleStage: Stage } = temporal.api.enums.v1;
+const { EventType, UpdateWorkflowExecutionLifecycleStage: Stage } = enums;
 type Stage = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 type UpdateRequest = temporal.api.update.v1.IRequest;
 type Outcome = temporal.api.update.v1.IOutcome;
-const update = temporal.api.update.v1;
 
 const TYPE_PREFIX = 'type.googleapis.com/';
 const REQUEST_TYPE = `${TYPE_PREFIX}temporal.api.update.v1.Request`;
@@ -145,7 +145,7 @@ export class Updates {
         id: `${id}/request`,
         protocolInstanceId: id,
         eventId: i64(startedEventId - 1),
-        body: { type_url: REQUEST_TYPE, value: update.Request.encode(state.request).finish() },
+        body: { type_url: REQUEST_TYPE, value: updateCodec().Request.encode(state.request).finish() },
       });
     }
     return messages;
@@ -161,7 +161,7 @@ export class Updates {
       type.toObject(type.decode(value), { longs: Number, defaults: false }) as T;
     switch (typeUrl) {
       case `${TYPE_PREFIX}temporal.api.update.v1.Acceptance`: {
-        const acceptance = toObject<temporal.api.update.v1.IAcceptance>(update.Acceptance);
+        const acceptance = toObject<temporal.api.update.v1.IAcceptance>(updateCodec().Acceptance);
         state.acceptedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, {
           workflowExecutionUpdateAcceptedEventAttributes: {
             protocolInstanceId: state.id,
@@ -174,7 +174,7 @@ export class Updates {
         return false;
       }
       case `${TYPE_PREFIX}temporal.api.update.v1.Response`: {
-        const response = toObject<temporal.api.update.v1.IResponse>(update.Response);
+        const response = toObject<temporal.api.update.v1.IResponse>(updateCodec().Response);
         run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
           workflowExecutionUpdateCompletedEventAttributes: {
             meta: response.meta ?? state.request.meta ?? null,
@@ -186,7 +186,7 @@ export class Updates {
         return false;
       }
       case `${TYPE_PREFIX}temporal.api.update.v1.Rejection`: {
-        const rejection = toObject<temporal.api.update.v1.IRejection>(update.Rejection);
+        const rejection = toObject<temporal.api.update.v1.IRejection>(updateCodec().Rejection);
         this.reject(state, rejection.failure ?? { message: 'update rejected' });
         return false;
       }
@@ -255,6 +255,15 @@ export class Updates {
       ],
     };
   }
+}
+
+/**
+ * Protobuf codecs for the update protocol's message bodies (`Any`). Loaded on first use: the
+ * SDK's proto module is large and only updates need it.
+ */
+function updateCodec(): typeof temporal.api.update.v1 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+  return (require('@temporalio/proto') as typeof import('@temporalio/proto')).temporal.api.update.v1;
 }
 
 function key(runId: string, updateId: string): string {

@@ -1,5 +1,6 @@
 /** The state of one workflow run: its history and what is in flight for it. */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import { ClockLock, type Clock, type Scheduled } from './clock';
 import type { PendingActivity } from './activities';
 import type { ChildState } from './children';
@@ -8,7 +9,7 @@ import { i64 } from './proto';
 import { timestamp } from './time';
 import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from './types';
 
-const { WorkflowExecutionStatus } = temporal.api.enums.v1;
+const { WorkflowExecutionStatus } = enums;
 export type WorkflowExecutionStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
 export type EventType = temporal.api.enums.v1.EventType;
 

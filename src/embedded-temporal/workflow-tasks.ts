@@ -3,7 +3,8 @@
  * completion with commands, failure, and the start-to-close timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
 import { ClockLock } from './clock';
 import { validateCommands } from './command-validation';
 import type { Engine } from './engine';
@@ -15,7 +16,7 @@ import { duration, timestamp } from './time';
 import type { Command, Failure, ProtocolMessage } from './types';
 import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
 
-const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType } = temporal.api.enums.v1;
+const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType } = enums;
 type ws = typeof temporal.api.workflowservice.v1;
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 export type WorkflowTaskResponse = PollResponse;

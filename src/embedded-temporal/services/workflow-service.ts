@@ -1,5 +1,6 @@
 /** WorkflowService RPCs mapped onto the engine. Unlisted RPCs answer UNIMPLEMENTED. */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from '../enums';
 import type { Engine } from '../engine';
 import type { Handlers } from './handler';
 
@@ -37,7 +38,7 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
         namespaceInfo: {
           name: found.name,
           id: found.id,
-          state: temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_REGISTERED,
+          state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
           description: 'embedded-temporal namespace',
           capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
         },
@@ -51,7 +52,7 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
         namespaceInfo: {
           name: ns.name,
           id: ns.id,
-          state: temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_REGISTERED,
+          state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
         },
       })),
     }),
