@@ -1,0 +1,217 @@
+/**
+ * What the lifecycle tests share: one time-skipping Temporal (the embedded service), one workflow
+ * bundle and one pair of vendor simulators per test file; real activities over HTTP; workers
+ * built by the production factory; and the Percent webhook relayed as the ingress does it.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities, type Activities } from '../../src/activities';
+import { loadAttestrConfig, loadHttpConfig, loadPercentConfig } from '../../src/config';
+import { parsePercentWebhook, verifyPercentSignature } from '../../src/ingress/percent-webhook';
+import { workflowIdForProfile, type OnboardingEvent } from '../../src/onboarding-event';
+import { startVendorSimulators, type SimulatorOptions, type VendorSimulators } from '../../src/simulators';
+import { AttestrClient } from '../../src/vendors/attestr/client';
+import { failurePolicyFromConfig } from '../../src/vendors/failure';
+import { Secret } from '../../src/secret';
+import { PercentClient } from '../../src/vendors/percent/client';
+import { bundleWorkflows, createWorkers, type BackgroundCheckWorkers, type WorkersConfig } from '../../src/worker';
+import type { backgroundCheck } from '../../src/workflows/background-check';
+import {
+  statusQuery,
+  verificationStatusChangedSignal,
+  WORKFLOW_TYPE,
+  type CheckStatus,
+  type VerificationStatusChanged,
+} from '../../src/workflows/definitions';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
+
+export type CheckHandle = WorkflowHandle<typeof backgroundCheck>;
+export type StartedCheck = WorkflowHandleWithFirstExecutionRunId<typeof backgroundCheck>;
+
+export interface Lifecycle {
+  env: TestWorkflowEnvironment;
+  sim: VendorSimulators;
+  /** Task queues of this file (one set per file, so files never steal each other's tasks). */
+  config: WorkersConfig;
+  /** Real activities against the simulators. */
+  activities(): { activities: Activities; close(): Promise<void> };
+  /** Starts the three workers; `stop()` shuts them down and waits for them. */
+  startWorkers(options?: { activities?: Activities; shutdownGraceTime?: Duration }): Promise<RunningWorkers>;
+  /** An onboarding event for a new profile (created at the simulated Attestr). */
+  newEvent(overrides?: Partial<OnboardingEvent>): OnboardingEvent;
+  /** Starts a check the way the ingress does: an ID that is running returns the running check. */
+  start(event: OnboardingEvent): Promise<StartedCheck>;
+  /** Queries `status` until `accept` holds, advancing (virtual) time a second between tries. */
+  waitForStatus(handle: CheckHandle, accept: (status: CheckStatus) => boolean, what: string): Promise<CheckStatus>;
+  /** Relays a received Percent webhook (signature checked, mapped as the ingress does) to the check. */
+  relayWebhook(handle: CheckHandle, eventId: string): Promise<void>;
+  /** Id of the latest webhook received for a verification. */
+  latestEventId(agentVerificationId: string): string;
+  tearDown(): Promise<void>;
+}
+
+export interface RunningWorkers {
+  workers: BackgroundCheckWorkers;
+  stop(): Promise<void>;
+}
+
+let bundle: ReturnType<typeof bundleWorkflows> | undefined;
+
+const WEBHOOK_SECRET = new Secret('whsec_lifecycle_tests');
+
+/**
+ * Receives the simulator's Percent webhooks, checks their signature as the ingress does and
+ * keeps them; the tests decide which to relay to a check, when, and how often.
+ */
+async function startWebhookReceiver() {
+  const received = new Map<string, VerificationStatusChanged>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const signature = req.headers['goodstack-signature'];
+      if (!verifyPercentSignature(raw, typeof signature === 'string' ? signature : undefined, WEBHOOK_SECRET)) {
+        res.writeHead(401).end();
+        return;
+      }
+      const parsed = parsePercentWebhook(JSON.parse(raw.toString('utf8')));
+      if (parsed.kind === 'agent_verification') received.set(parsed.change.eventId, parsed.change);
+      res.writeHead(parsed.kind === 'invalid' ? 400 : 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/percent`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function setUpLifecycle(name: string, simOptions: SimulatorOptions = {}): Promise<Lifecycle> {
+  bundle ??= bundleWorkflows();
+  const webhooks = await startWebhookReceiver();
+  const [env, sim, workflowBundle] = await Promise.all([
+    createTimeSkippingEnv(),
+    startVendorSimulators({ webhook: { url: webhooks.url, secret: WEBHOOK_SECRET.reveal() }, ...simOptions }),
+    bundle,
+  ]);
+  const config: WorkersConfig = {
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: `${name}-checks`,
+    PERCENT_TASK_QUEUE: `${name}-percent`,
+    ATTESTR_TASK_QUEUE: `${name}-attestr`,
+    PERCENT_MAX_ACTIVITIES_PER_SECOND: 100,
+    ATTESTR_MAX_ACTIVITIES_PER_SECOND: 100,
+  };
+  let profiles = 0;
+  // Concurrent waiters share one sleep: the test server's time-skipping lock is a counter that
+  // concurrent sleeps (or result() calls) can drive below zero.
+  let sleeping: Promise<void> | undefined;
+  const tick = () =>
+    (sleeping ??= env.sleep('1 second').finally(() => {
+      sleeping = undefined;
+    }));
+
+  const activities = () => {
+    const http = loadHttpConfig({});
+    const attestrConfig = loadAttestrConfig({ ATTESTR_BASE_URL: sim.url, ATTESTR_AUTH_TOKEN: sim.attestrAuthToken });
+    const percent = PercentClient.fromConfig(
+      loadPercentConfig({ PERCENT_BASE_URL: sim.url, PERCENT_API_KEY: sim.percentApiKey }),
+      http,
+    );
+    const attestr = AttestrClient.fromConfig(attestrConfig, http);
+    return {
+      activities: createActivities({ percent, attestr, failurePolicy: failurePolicyFromConfig(http, attestrConfig) }),
+      close: async () => {
+        await Promise.all([percent.close(), attestr.close()]);
+      },
+    };
+  };
+
+  const lifecycle: Lifecycle = {
+    env,
+    sim,
+    config,
+    activities,
+
+    async startWorkers(options = {}) {
+      const own = options.activities ? undefined : activities();
+      const workers = await createWorkers({
+        connection: env.nativeConnection,
+        config,
+        activities: options.activities ?? own?.activities,
+        workflowBundle,
+        shutdownGraceTime: options.shutdownGraceTime ?? '1 second',
+      });
+      const running = workers.run();
+      return {
+        workers,
+        stop: async () => {
+          workers.shutdown();
+          await running;
+          await own?.close();
+        },
+      };
+    },
+
+    newEvent(overrides = {}) {
+      profiles += 1;
+      const profileId = sim.attestr.addProfile(`${name}-profile-${profiles}`);
+      return {
+        eventId: `${name}-event-${profiles}`,
+        profileId,
+        agent: {
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: `ada.${profiles}@example.org`,
+          organisationId: `org-${profiles}`,
+          language: 'en-GB',
+        },
+        asyncRequestId: sim.attestr.addAsyncRequest('education'),
+        ...overrides,
+      };
+    },
+
+    start(event) {
+      return env.client.workflow.start<typeof backgroundCheck>(WORKFLOW_TYPE, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: workflowIdForProfile(event.profileId),
+        args: [event],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    },
+
+    async waitForStatus(handle, accept, what) {
+      let last: CheckStatus | undefined;
+      for (let tries = 0; tries < 300; tries++) {
+        last = await handle.query(statusQuery);
+        if (accept(last)) return last;
+        await tick();
+      }
+      throw new Error(`${handle.workflowId} never reached ${what}; last status: ${JSON.stringify(last)}`);
+    },
+
+    async relayWebhook(handle, eventId) {
+      const change = webhooks.received.get(eventId);
+      if (change === undefined) throw new Error(`no webhook event ${eventId} received`);
+      await handle.signal(verificationStatusChangedSignal, change);
+    },
+
+    latestEventId(agentVerificationId) {
+      const events = [...webhooks.received.values()].filter((e) => e.agentVerificationId === agentVerificationId);
+      const latest = events.at(-1);
+      if (latest === undefined) throw new Error(`no webhook event received for ${agentVerificationId}`);
+      return latest.eventId;
+    },
+
+    async tearDown() {
+      await Promise.allSettled([env.teardown(), sim.close(), webhooks.close()]);
+    },
+  };
+  return lifecycle;
+}
