@@ -35,6 +35,12 @@ export interface ReplayIo {
   stderr: { write(text: string): unknown };
   /** Clock for the progress line; injectable for tests. */
   now?: () => number;
+  /**
+   * Called once, just before the replay worker starts (the process entry point installs the
+   * SDK runtime's logging there: installing it earlier would keep a process that stops on a
+   * usage error alive).
+   */
+  beforeReplay?: () => void;
 }
 
 const PROGRESS_EVERY = 25;
@@ -82,6 +88,7 @@ export async function runReplayCli(argv: string[], io: ReplayIo): Promise<number
     const now = io.now ?? Date.now;
     const started = now();
     let lastProgress = started;
+    io.beforeReplay?.();
     for await (const outcome of replayHistories({ workflows, dataConverter }, histories)) {
       io.stdout.write(formatOutcome(outcome));
       counts[outcome.problem ? 'failed' : 'ok'] += 1;
