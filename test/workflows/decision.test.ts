@@ -142,4 +142,10 @@ describe('the decision', () => {
     await lc.relayWebhook(mine, lc.latestEventId(myId));
     expect(await mine.result()).toMatchObject({ outcome: 'approved', agentVerificationId: myId });
   });
+
+  it('replays every history of this file with the current workflow code', async () => {
+    const { replayed, failures } = await lc.replayStartedChecks();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(5);
+  });
 });

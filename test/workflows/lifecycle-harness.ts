@@ -27,6 +27,7 @@ import {
   type VerificationStatusChanged,
 } from '../../src/workflows/definitions';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { Worker } from '@temporalio/worker';
 
 export type CheckHandle = WorkflowHandle<typeof backgroundCheck>;
 export type StartedCheck = WorkflowHandleWithFirstExecutionRunId<typeof backgroundCheck>;
@@ -50,6 +51,11 @@ export interface Lifecycle {
   relayWebhook(handle: CheckHandle, eventId: string): Promise<void>;
   /** Id of the latest webhook received for a verification. */
   latestEventId(agentVerificationId: string): string;
+  /**
+   * Replays the history of every check this harness started against the current workflow code
+   * (the SDK's replayer, as before a deploy); returns the ones that failed, with the reason.
+   */
+  replayStartedChecks(): Promise<{ replayed: number; failures: { workflowId: string; error: string }[] }>;
   tearDown(): Promise<void>;
 }
 
@@ -109,6 +115,7 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
     ATTESTR_MAX_ACTIVITIES_PER_SECOND: 100,
   };
   let profiles = 0;
+  const started = new Map<string, StartedCheck>();
   // Concurrent waiters share one sleep: the test server's time-skipping lock is a counter that
   // concurrent sleeps (or result() calls) can drive below zero.
   let sleeping: Promise<void> | undefined;
@@ -177,13 +184,33 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
       };
     },
 
-    start(event) {
-      return env.client.workflow.start<typeof backgroundCheck>(WORKFLOW_TYPE, {
+    async start(event) {
+      const handle = await env.client.workflow.start<typeof backgroundCheck>(WORKFLOW_TYPE, {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: workflowIdForProfile(event.profileId),
         args: [event],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
+      started.set(`${handle.workflowId}/${handle.firstExecutionRunId}`, handle);
+      return handle;
+    },
+
+    async replayStartedChecks() {
+      const histories = (async function* () {
+        for (const handle of started.values()) {
+          const history = await env.client.workflow
+            .getHandle(handle.workflowId, handle.firstExecutionRunId)
+            .fetchHistory();
+          yield { workflowId: handle.workflowId, history };
+        }
+      })();
+      const failures: { workflowId: string; error: string }[] = [];
+      let replayed = 0;
+      for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: name }, histories)) {
+        replayed += 1;
+        if (result.error) failures.push({ workflowId: result.workflowId, error: String(result.error) });
+      }
+      return { replayed, failures };
     },
 
     async waitForStatus(handle, accept, what) {

@@ -259,4 +259,10 @@ describe('backgroundCheck', () => {
     await first.cancel();
     await failureOf(first);
   });
+
+  it('replays every history of this file with the current workflow code', async () => {
+    const { replayed, failures } = await lc.replayStartedChecks();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(5);
+  });
 });

@@ -7,7 +7,13 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/failure-types';
 import type { Fault } from '../../src/simulators';
-import { resumeSignal, statusQuery, type CheckStatus, type Stage } from '../../src/workflows/definitions';
+import {
+  resumeSignal,
+  searchAttributes,
+  statusQuery,
+  type CheckStatus,
+  type Stage,
+} from '../../src/workflows/definitions';
 import { setUpLifecycle, type CheckHandle, type Lifecycle, type RunningWorkers } from './lifecycle-harness';
 
 let lc: Lifecycle;
@@ -94,6 +100,11 @@ describe('vendor faults', () => {
     const blocked = await lc.waitForStatus(handle, (s) => s.stage === 'blocked', 'blocked');
     expect(blocked.blockedReason).toMatch(reason);
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([]);
+    // What the Temporal UI shows as the check's current details.
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(reason);
+    expect(metadata.currentDetails).toContain('`resume`');
+    expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.stage)).toBe('blocked');
 
     await handle.signal(resumeSignal, {});
     const resumed = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
@@ -147,6 +158,12 @@ describe('vendor faults', () => {
       JSON.stringify({ message: failure.message, details: failure.details, cause: failure.cause?.message }),
     ).not.toContain(lc.sim.percentApiKey);
     expect((await handle.query(statusQuery)).stage).toBe('failed');
+  });
+
+  it('replays every history of this file with the current workflow code', async () => {
+    const { replayed, failures } = await lc.replayStartedChecks();
+    expect(failures).toEqual([]);
+    expect(replayed).toBeGreaterThanOrEqual(5);
   });
 });
 
