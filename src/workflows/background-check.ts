@@ -14,13 +14,12 @@
  * delay passes or `resume` arrives; other permanent vendor errors fail it with their typed
  * failure. Workflow code: deterministic, no I/O; changes to it go through `patched()`.
  */
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import * as wf from '@temporalio/workflow';
 import type { PercentActivities } from '../activities/types';
 import { FailureType } from '../failure-types';
 import { parseOnboardingEvent, type FieldProblem, type OnboardingEvent } from '../onboarding-event';
 import { enterStage, startProgress, toCheckStatus, type CheckProgress } from './check-progress';
+import { checkTimeouts, describeDuration } from './check-timeouts';
 import {
   asyncRequestReadySignal,
   resumeSignal,
@@ -41,12 +40,6 @@ import {
   type VerificationState,
 } from './verification-state';
 import type { WorkerSettingsActivities } from './worker-settings';
-
-export const DEFAULT_TIMEOUTS = {
-  asyncRequestTimeout: '7 days',
-  decisionTimeout: '30 days',
-  pollInterval: '6 hours',
-} as const;
 
 /** When a blocking failure does not say how long to wait (the vendor layer normally does). */
 const BLOCKED_RETRY_DELAY_MS = 60 * 60 * 1000;
@@ -148,13 +141,7 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
     throw invalidEventFailure(parsed.problems);
   }
   const event = parsed.event;
-  // The schema checked these are durations `ms` understands.
-  const durationMs = (d: string) => msToNumber(d as Duration);
-  const timeouts = {
-    asyncRequestMs: durationMs(event.options?.asyncRequestTimeout ?? DEFAULT_TIMEOUTS.asyncRequestTimeout),
-    decisionMs: durationMs(event.options?.decisionTimeout ?? DEFAULT_TIMEOUTS.decisionTimeout),
-    pollMs: durationMs(event.options?.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval),
-  };
+  const timeouts = checkTimeouts(event.options);
   wf.upsertSearchAttributes([
     { key: searchAttributes.profileId, value: event.profileId },
     ...(event.agent.organisationId
@@ -202,7 +189,7 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
 
     // 4. The decision: webhook signals, with polling for the ones that get lost.
     const decisionDeadline = Date.now() + timeouts.decisionMs;
-    const waitingForDecision = `Waiting for Percent's decision (signal \`verificationStatusChanged\`, polling every ${event.options?.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval}) until ${iso(decisionDeadline)}`;
+    const waitingForDecision = `Waiting for Percent's decision (signal \`verificationStatusChanged\`, polling every ${describeDuration(timeouts.pollMs)}) until ${iso(decisionDeadline)}`;
     enter('awaiting_decision', waitingForDecision);
     for (;;) {
       const untilNextPoll = Math.max(1, Math.min(timeouts.pollMs, decisionDeadline - Date.now()));
