@@ -13,6 +13,7 @@ import {
   cancelActivity,
   failingActivity,
   heartbeatResume,
+  parallelStarts,
   retriedActivity,
 } from './workflows';
 
@@ -99,6 +100,23 @@ describe('activities', () => {
   it('times out attempts on start-to-close and retries them', async () => {
     const result = await (await start(activityTimeout)).result();
     expect(result).toBe('MAXIMUM_ATTEMPTS_REACHED: TimeoutFailure: activity StartToClose timeout');
+  });
+
+  it('spaces activity dispatch by the maxTaskQueueActivitiesPerSecond of the polling worker', async () => {
+    const limitedQueue = uniqueTaskQueue('rate-limited');
+    const limited = await createWorker(env, { taskQueue: limitedQueue, maxTaskQueueActivitiesPerSecond: 4 });
+    const starts = await limited.runUntil(async () => {
+      const handle = await env.client.workflow.start(parallelStarts, {
+        taskQueue: limitedQueue,
+        workflowId: `rate-${randomUUID()}`,
+        args: [4],
+      });
+      started.push(handle);
+      return handle.result();
+    });
+    starts.sort((a, b) => a - b);
+    // 4 per second: the fourth dispatch comes at least 750 ms after the first (less some jitter).
+    expect(starts[3] - starts[0]).toBeGreaterThanOrEqual(650);
   });
 
   it('completes activities asynchronously by task token and by activity id', async () => {

@@ -64,3 +64,8 @@ export async function tooSlow(): Promise<void> {
 export async function realDelay(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Reports when it started (wall clock), for the task queue rate limit test. */
+export async function startedAt(): Promise<number> {
+  return Date.now();
+}

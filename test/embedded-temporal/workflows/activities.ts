@@ -87,3 +87,9 @@ export async function activityTimeout(): Promise<string> {
     throw err;
   }
 }
+
+/** Runs `count` activities at once and returns their start times. */
+export async function parallelStarts(count: number): Promise<number[]> {
+  const { startedAt } = proxyActivities<typeof activities>({ startToCloseTimeout: '1m' });
+  return Promise.all(Array.from({ length: count }, () => startedAt()));
+}
