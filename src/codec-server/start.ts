@@ -1,0 +1,40 @@
+import type { Server } from 'node:http';
+import { EncryptionCodec } from '../codec/encryption-codec';
+import { ConfigError, loadCodecServerConfig, type CodecServerConfig } from '../config';
+import { createCodecServer, listen } from './server';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export interface StartedCodecServer {
+  server: Server;
+  url: string;
+  config: CodecServerConfig;
+}
+
+/**
+ * Validates the codec server's configuration and starts it. Refuses to start without keys, and
+ * on a non-loopback address without CODEC_SERVER_AUTH_TOKEN: decrypted payloads hold personal
+ * data and must not be served to whoever can reach the port.
+ */
+export async function startCodecServerFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Promise<StartedCodecServer> {
+  const config = loadCodecServerConfig(env);
+  const problems: string[] = [];
+  if (!config.PAYLOAD_CODEC_KEYS) {
+    problems.push('PAYLOAD_CODEC_KEYS: required: the codec server needs the keys the worker encrypts with');
+  }
+  if (!config.CODEC_SERVER_AUTH_TOKEN && !LOOPBACK.test(config.CODEC_SERVER_HOST)) {
+    problems.push(
+      'CODEC_SERVER_AUTH_TOKEN: required when CODEC_SERVER_HOST is not a loopback address (decrypted payloads hold personal data)',
+    );
+  }
+  if (problems.length > 0 || !config.PAYLOAD_CODEC_KEYS) throw new ConfigError(problems);
+  const server = createCodecServer({
+    codec: new EncryptionCodec(config.PAYLOAD_CODEC_KEYS),
+    corsOrigins: config.CODEC_SERVER_CORS_ORIGINS,
+    authToken: config.CODEC_SERVER_AUTH_TOKEN,
+  });
+  const url = await listen(server, config.CODEC_SERVER_PORT, config.CODEC_SERVER_HOST);
+  return { server, url, config };
+}
