@@ -190,8 +190,15 @@ export const codecServerSchema = codecSchema.extend({
         .filter((o) => o !== ''),
     ),
   ),
-  /** Bearer token the codec server requires. Unset means no auth: only for a server bound to localhost. */
+  /** A static bearer token callers may present (the CLI's `--codec-auth`, scripts). */
   CODEC_SERVER_AUTH_TOKEN: optionalSecret('the bearer token callers of the codec server present'),
+  /** OIDC issuer whose access tokens the codec server accepts (the UI forwards the user's). */
+  CODEC_SERVER_OIDC_ISSUER: z.preprocess((v) => (v === '' ? undefined : v), url('the OIDC issuer URL').optional()),
+  CODEC_SERVER_OIDC_AUDIENCE: optionalString,
+  /** Default: the issuer's discovery document's `jwks_uri`. */
+  CODEC_SERVER_OIDC_JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), url('the JWKS URL').optional()),
+  /** Serve without any auth on a non-loopback address: only behind a port reachable from this machine alone. */
+  CODEC_SERVER_INSECURE_NO_AUTH: bool(false),
 });
 
 function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {

@@ -3,7 +3,7 @@
  *
  * Needs PAYLOAD_CODEC_KEYS (the same list as the worker). Listens on CODEC_SERVER_HOST
  * (default 127.0.0.1) and CODEC_SERVER_PORT (default 8888); anything but a loopback address
- * requires CODEC_SERVER_AUTH_TOKEN.
+ * requires auth: CODEC_SERVER_AUTH_TOKEN and/or CODEC_SERVER_OIDC_ISSUER (see src/codec/README.md).
  */
 import { ConfigError } from '../config';
 import { startCodecServerFromEnv } from './start';
@@ -18,7 +18,13 @@ async function main() {
     url,
     keyIds: config.PAYLOAD_CODEC_KEYS?.ids,
     corsOrigins: config.CODEC_SERVER_CORS_ORIGINS,
-    auth: config.CODEC_SERVER_AUTH_TOKEN ? 'bearer token' : 'none (loopback only)',
+    auth:
+      [
+        config.CODEC_SERVER_AUTH_TOKEN && 'bearer token',
+        config.CODEC_SERVER_OIDC_ISSUER && `OIDC access tokens from ${config.CODEC_SERVER_OIDC_ISSUER}`,
+      ]
+        .filter(Boolean)
+        .join(' or ') || 'none',
   });
 
   const stop = (signal: string) => {

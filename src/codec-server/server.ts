@@ -7,7 +7,8 @@
  *   in and out, as the UI (`Codec Server` setting / `TEMPORAL_CODEC_ENDPOINT`) and the CLI
  *   (`--codec-endpoint`) send it.
  * - CORS for the configured UI origins, with the preflight the browser sends before each POST.
- * - `Authorization: Bearer <CODEC_SERVER_AUTH_TOKEN>` when a token is configured.
+ * - `Authorization: Bearer <token>` when auth is configured: the static CODEC_SERVER_AUTH_TOKEN
+ *   (CLI, scripts) or a user's OIDC access token, which the UI forwards.
  * - `GET /healthz`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -22,8 +23,10 @@ export interface CodecServerOptions {
   codec: PayloadCodec;
   /** Browser origins allowed to call the server (exact match, e.g. `https://temporal.example.org`). */
   corsOrigins: readonly string[];
-  /** When set, every encode/decode request must carry `Authorization: Bearer <token>`. */
+  /** When set, encode/decode requests may authenticate with `Authorization: Bearer <token>`. */
   authToken?: Secret;
+  /** When set, encode/decode requests may authenticate with an OIDC access token (the UI forwards the user's). */
+  oidc?: { verify(token: string): Promise<boolean> };
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
 }
@@ -83,7 +86,7 @@ export function createCodecServer(options: CodecServerOptions): Server {
       res.setHeader('Allow', 'POST, OPTIONS');
       throw new HttpError(405, `${operation} takes POST`);
     }
-    if (expectedToken && !authorized(req.headers.authorization, expectedToken)) {
+    if ((expectedToken || options.oidc) && !(await authorized(req.headers.authorization))) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'missing or wrong bearer token');
     }
@@ -104,16 +107,23 @@ export function createCodecServer(options: CodecServerOptions): Server {
       throw error;
     }
   }
+
+  async function authorized(header: string | undefined): Promise<boolean> {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    if (bearer === undefined) return false;
+    // Constant time: both sides are hashed to the same length before comparing.
+    if (expectedToken && timingSafeEqual(digest(bearer), expectedToken)) return true;
+    if (!options.oidc) return false;
+    try {
+      return await options.oidc.verify(bearer);
+    } catch {
+      throw new HttpError(503, 'cannot check the access token: the identity provider did not answer');
+    }
+  }
 }
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-/** Constant-time: both sides are hashed to the same length before comparing. */
-function authorized(header: string | undefined, expected: Buffer): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match !== null && timingSafeEqual(digest(match[1]), expected);
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { EncryptionCodec } from '../codec/encryption-codec';
 import { ConfigError, loadCodecServerConfig, type CodecServerConfig } from '../config';
+import { OidcTokenVerifier } from './oidc';
 import { createCodecServer, listen } from './server';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -13,8 +14,8 @@ export interface StartedCodecServer {
 
 /**
  * Validates the codec server's configuration and starts it. Refuses to start without keys, and
- * on a non-loopback address without CODEC_SERVER_AUTH_TOKEN: decrypted payloads hold personal
- * data and must not be served to whoever can reach the port.
+ * on a non-loopback address without auth (a token or an OIDC issuer) unless told explicitly:
+ * decrypted payloads hold personal data and must not be served to whoever can reach the port.
  */
 export async function startCodecServerFromEnv(
   env: Record<string, string | undefined> = process.env,
@@ -24,9 +25,11 @@ export async function startCodecServerFromEnv(
   if (!config.PAYLOAD_CODEC_KEYS) {
     problems.push('PAYLOAD_CODEC_KEYS: required: the codec server needs the keys the worker encrypts with');
   }
-  if (!config.CODEC_SERVER_AUTH_TOKEN && !LOOPBACK.test(config.CODEC_SERVER_HOST)) {
+  const authenticated = config.CODEC_SERVER_AUTH_TOKEN !== undefined || config.CODEC_SERVER_OIDC_ISSUER !== undefined;
+  if (!authenticated && !config.CODEC_SERVER_INSECURE_NO_AUTH && !LOOPBACK.test(config.CODEC_SERVER_HOST)) {
     problems.push(
-      'CODEC_SERVER_AUTH_TOKEN: required when CODEC_SERVER_HOST is not a loopback address (decrypted payloads hold personal data)',
+      'CODEC_SERVER_AUTH_TOKEN or CODEC_SERVER_OIDC_ISSUER: required when CODEC_SERVER_HOST is not a loopback address ' +
+        '(decrypted payloads hold personal data); CODEC_SERVER_INSECURE_NO_AUTH=true only if the port is reachable from this machine alone',
     );
   }
   if (problems.length > 0 || !config.PAYLOAD_CODEC_KEYS) throw new ConfigError(problems);
@@ -34,6 +37,13 @@ export async function startCodecServerFromEnv(
     codec: new EncryptionCodec(config.PAYLOAD_CODEC_KEYS),
     corsOrigins: config.CODEC_SERVER_CORS_ORIGINS,
     authToken: config.CODEC_SERVER_AUTH_TOKEN,
+    oidc: config.CODEC_SERVER_OIDC_ISSUER
+      ? new OidcTokenVerifier({
+          issuer: config.CODEC_SERVER_OIDC_ISSUER,
+          audience: config.CODEC_SERVER_OIDC_AUDIENCE,
+          jwksUrl: config.CODEC_SERVER_OIDC_JWKS_URL,
+        })
+      : undefined,
   });
   const url = await listen(server, config.CODEC_SERVER_PORT, config.CODEC_SERVER_HOST);
   return { server, url, config };

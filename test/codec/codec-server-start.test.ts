@@ -21,7 +21,9 @@ describe('codec server start-up', () => {
 
   it('refuses a non-loopback address without an auth token', async () => {
     const error = await startError({ ...codecEnv(), CODEC_SERVER_HOST: '0.0.0.0', CODEC_SERVER_PORT: '0' });
-    expect(error.message).toContain('CODEC_SERVER_AUTH_TOKEN: required when CODEC_SERVER_HOST is not a loopback');
+    expect(error.message).toContain(
+      'CODEC_SERVER_AUTH_TOKEN or CODEC_SERVER_OIDC_ISSUER: required when CODEC_SERVER_HOST is not a loopback',
+    );
   });
 
   it('reports a bad key list without the key', async () => {
