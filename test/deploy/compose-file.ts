@@ -43,11 +43,14 @@ export function environmentOf(service: ComposeService): Record<string, string> {
 
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g;
 
-/** Names of the variables a value interpolates, with how: `required`, `default` or `plain`. */
-export function interpolations(value: string): { name: string; kind: 'required' | 'default' | 'plain' }[] {
+/**
+ * Names of the variables a value interpolates, with how: `required` (`:?`, set and not empty),
+ * `present` (`?`, set but may be empty), `default` or `plain`.
+ */
+export function interpolations(value: string): { name: string; kind: 'required' | 'present' | 'default' | 'plain' }[] {
   return [...value.matchAll(INTERPOLATION)].map(([, name, op]) => ({
     name,
-    kind: op?.endsWith('?') ? 'required' : op?.endsWith('-') ? 'default' : 'plain',
+    kind: op === ':?' ? 'required' : op === '?' ? 'present' : op?.endsWith('-') ? 'default' : 'plain',
   }));
 }
 

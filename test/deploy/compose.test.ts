@@ -20,6 +20,7 @@ import {
   processSchema,
   temporalSchema,
 } from '../../src/config';
+import { startCodecServerFromEnv } from '../../src/codec-server/start';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/definitions';
 import { ROOT, environmentOf, interpolate, interpolations, parsePort, readCompose } from './compose-file';
 
@@ -27,20 +28,56 @@ const compose = readCompose();
 const { services } = compose;
 const APP_SERVICES = ['worker', 'ingress', 'codec-server', 'simulators'];
 
-/** Values for the variables compose requires (`${NAME:?}`): what an operator puts in .env. */
+/** Values for the variables compose requires (`${NAME:?}`, `${NAME?}`): what an operator puts in .env. */
 const OPERATOR_ENV: Record<string, string> = {
   POSTGRES_PASSWORD: 'pg-password',
   PAYLOAD_CODEC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  OIDC_ISSUER_URL: 'https://login.example.org/realms/ops',
+  OIDC_CLIENT_ID: 'temporal-ui',
+  OIDC_CLIENT_SECRET: 'oidc-client-secret',
   CODEC_SERVER_AUTH_TOKEN: 'codec-token',
   PERCENT_API_KEY: 'sk_live_example',
   PERCENT_WEBHOOK_SECRET: 'webhook-secret',
   ATTESTR_AUTH_TOKEN: 'attestr-token',
 };
 
-const resolvedEnv = (service: string) =>
-  Object.fromEntries(
-    Object.entries(environmentOf(services[service])).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]),
-  );
+/** The documented local mode (deploy/README.md): no identity provider, no sign-in, loopback only. */
+const LOCAL_ENV: Record<string, string> = {
+  ...OPERATOR_ENV,
+  TEMPORAL_UI_AUTH_ENABLED: 'false',
+  CODEC_SERVER_INSECURE_NO_AUTH: 'true',
+  OIDC_ISSUER_URL: '',
+  OIDC_CLIENT_ID: '',
+  OIDC_CLIENT_SECRET: '',
+  CODEC_SERVER_AUTH_TOKEN: '',
+};
+
+const resolvedEnv = (service: string, vars: Record<string, string> = OPERATOR_ENV) =>
+  Object.fromEntries(Object.entries(environmentOf(services[service])).map(([k, v]) => [k, interpolate(v, vars)]));
+
+/** Starts the codec server as its container would (all interfaces), on a free port, then stops it. */
+async function codecServerStarts(env: Record<string, string>): Promise<void> {
+  const { server } = await startCodecServerFromEnv({ ...env, CODEC_SERVER_PORT: '0' });
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/** The Temporal UI server's environment variables (docs.temporal.io, Web UI environment variables reference). */
+const UI_VARIABLES = new Set([
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_DEFAULT_NAMESPACE',
+  'TEMPORAL_CORS_ORIGINS',
+  'TEMPORAL_AUTH_ENABLED',
+  'TEMPORAL_AUTH_TYPE',
+  'TEMPORAL_AUTH_PROVIDER_URL',
+  'TEMPORAL_AUTH_ISSUER_URL',
+  'TEMPORAL_AUTH_CLIENT_ID',
+  'TEMPORAL_AUTH_CLIENT_SECRET',
+  'TEMPORAL_AUTH_CALLBACK_URL',
+  'TEMPORAL_AUTH_SCOPES',
+  'TEMPORAL_CODEC_ENDPOINT',
+  'TEMPORAL_CODEC_PASS_ACCESS_TOKEN',
+  'TEMPORAL_CODEC_INCLUDE_CREDENTIALS',
+]);
 
 const CONFIG_VARIABLES = new Set(
   [
@@ -107,6 +144,8 @@ describe('docker-compose.yml', () => {
     expect(SIMULATOR_VARIABLES.size).toBeGreaterThan(3);
     const unknown = Object.keys(environmentOf(services.simulators)).filter((v) => !SIMULATOR_VARIABLES.has(v));
     expect(unknown).toEqual([]);
+    const unknownToUi = Object.keys(environmentOf(services['temporal-ui'])).filter((v) => !UI_VARIABLES.has(v));
+    expect(unknownToUi).toEqual([]);
   });
 
   it('gives each app service an environment its configuration loads from', () => {
@@ -122,14 +161,17 @@ describe('docker-compose.yml', () => {
 
     const codec = loadCodecServerConfig(resolvedEnv('codec-server'));
     expect(codec.CODEC_SERVER_AUTH_TOKEN?.reveal()).toBe('codec-token');
+    expect(codec.CODEC_SERVER_OIDC_ISSUER).toBe('https://login.example.org/realms/ops');
+    expect(codec.CODEC_SERVER_INSECURE_NO_AUTH).toBe(false);
     // Worker, ingress and codec server must share one key list, or payloads cannot be read.
     expect(
       new Set(['worker', 'ingress', 'codec-server'].map((s) => environmentOf(services[s]).PAYLOAD_CODEC_KEYS)).size,
     ).toBe(1);
   });
 
-  it('takes every secret from the environment, required and without a default', () => {
-    const secretName = /(KEY|KEYS|SECRET|TOKEN|PASSWORD|PWD)$/;
+  it('takes every secret from the environment, required (or explicitly empty) and without a default', () => {
+    // TEMPORAL_CODEC_PASS_ACCESS_TOKEN is a switch (forward the user's token), not a token.
+    const secretName = /(KEY|KEYS|SECRET|(?<!_PASS_ACCESS_)TOKEN|PASSWORD|PWD)$/;
     const checked: string[] = [];
     for (const [name, service] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(environmentOf(service))) {
@@ -138,9 +180,9 @@ describe('docker-compose.yml', () => {
         const used = interpolations(value);
         expect({ at: `${name}.${variable}`, value }).toEqual({
           at: `${name}.${variable}`,
-          value: expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]*\}$/),
+          value: expect.stringMatching(/^\$\{[A-Z_]+:?\?[^}]*\}$/),
         });
-        expect(used).toEqual([expect.objectContaining({ kind: 'required' })]);
+        expect(used).toEqual([expect.objectContaining({ kind: expect.stringMatching(/^(required|present)$/) })]);
       }
     }
     expect(checked).toEqual(
@@ -150,12 +192,25 @@ describe('docker-compose.yml', () => {
         'worker.PAYLOAD_CODEC_KEYS',
         'ingress.PERCENT_WEBHOOK_SECRET',
         'codec-server.CODEC_SERVER_AUTH_TOKEN',
+        'temporal-ui.TEMPORAL_AUTH_CLIENT_SECRET',
         'temporal.POSTGRES_PWD',
       ]),
     );
     // Unset, compose refuses to start instead of running with an empty key.
     expect(() => interpolate(environmentOf(services.worker).PERCENT_API_KEY, {})).toThrow(
       'required variable PERCENT_API_KEY is not set',
+    );
+    // Only secrets the local mode does without may be empty, and they must still be in .env.
+    const mayBeEmpty = checked.filter((at) => {
+      const [name, variable] = at.split(/\.(?=[A-Z])/);
+      return interpolations(environmentOf(services[name])[variable]).some((i) => i.kind === 'present');
+    });
+    expect(mayBeEmpty.sort()).toEqual([
+      'codec-server.CODEC_SERVER_AUTH_TOKEN',
+      'temporal-ui.TEMPORAL_AUTH_CLIENT_SECRET',
+    ]);
+    expect(() => interpolate(environmentOf(services['temporal-ui']).TEMPORAL_AUTH_CLIENT_SECRET, {})).toThrow(
+      'required variable OIDC_CLIENT_SECRET is not set',
     );
   });
 
@@ -175,13 +230,85 @@ describe('docker-compose.yml', () => {
     expect(find('postgresql')).toEqual([]);
   });
 
-  it('wires the UI to the codec server as the browser sees it, and lets the UI origin call it', () => {
-    const ui = environmentOf(services['temporal-ui']);
-    const endpoint = new URL(interpolate(ui.TEMPORAL_CODEC_ENDPOINT, {}));
-    expect(Number(endpoint.port)).toBe(parsePort(services['codec-server'].ports![0]).host);
-    const uiOrigin = `http://localhost:${parsePort(services['temporal-ui'].ports![0]).host}`;
-    expect(loadCodecServerConfig(resolvedEnv('codec-server')).CODEC_SERVER_CORS_ORIGINS).toContain(uiOrigin);
-    expect(ui.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  describe('the UI and the codec server', () => {
+    it('sign in through OIDC by default: the UI forwards the access token, the codec server checks it against the same provider and client', async () => {
+      const ui = resolvedEnv('temporal-ui');
+      expect(ui).toMatchObject({
+        TEMPORAL_AUTH_ENABLED: 'true',
+        TEMPORAL_AUTH_TYPE: 'oidc',
+        TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true',
+        TEMPORAL_AUTH_CLIENT_SECRET: 'oidc-client-secret',
+      });
+      const codec = loadCodecServerConfig(resolvedEnv('codec-server'));
+      expect(codec.CODEC_SERVER_OIDC_ISSUER).toBe(ui.TEMPORAL_AUTH_PROVIDER_URL);
+      expect(codec.CODEC_SERVER_OIDC_AUDIENCE).toBe(ui.TEMPORAL_AUTH_CLIENT_ID);
+      expect(codec.CODEC_SERVER_INSECURE_NO_AUTH).toBe(false);
+      await expect(codecServerStarts(resolvedEnv('codec-server'))).resolves.toBeUndefined();
+      // OIDC alone (no static token for the CLI) is enough for the codec server.
+      await expect(
+        codecServerStarts(resolvedEnv('codec-server', { ...OPERATOR_ENV, CODEC_SERVER_AUTH_TOKEN: '' })),
+      ).resolves.toBeUndefined();
+    });
+
+    it('pass the access token exactly when sign-in is on, whatever .env says', () => {
+      for (const enabled of ['true', 'false']) {
+        const ui = resolvedEnv('temporal-ui', { ...OPERATOR_ENV, TEMPORAL_UI_AUTH_ENABLED: enabled });
+        expect(ui.TEMPORAL_CODEC_PASS_ACCESS_TOKEN).toBe(ui.TEMPORAL_AUTH_ENABLED);
+        expect(ui.TEMPORAL_AUTH_ENABLED).toBe(enabled);
+      }
+    });
+
+    it('run in the documented local mode without an identity provider, on loopback ports only', async () => {
+      const ui = resolvedEnv('temporal-ui', LOCAL_ENV);
+      expect(ui).toMatchObject({ TEMPORAL_AUTH_ENABLED: 'false', TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'false' });
+      const codecEnv = resolvedEnv('codec-server', LOCAL_ENV);
+      const codec = loadCodecServerConfig(codecEnv);
+      expect(codec).toMatchObject({ CODEC_SERVER_INSECURE_NO_AUTH: true, CODEC_SERVER_HOST: '0.0.0.0' });
+      expect(codec.CODEC_SERVER_OIDC_ISSUER).toBeUndefined();
+      expect(codec.CODEC_SERVER_AUTH_TOKEN).toBeUndefined();
+      await expect(codecServerStarts(codecEnv)).resolves.toBeUndefined();
+      for (const name of ['temporal-ui', 'codec-server']) {
+        expect(services[name].ports!.map((p) => parsePort(p).ip)).toEqual(['127.0.0.1']);
+      }
+    });
+
+    it('never fall back to no auth silently: without sign-in and without the explicit flag the codec server refuses to start', async () => {
+      const { CODEC_SERVER_INSECURE_NO_AUTH: _explicit, ...forgotten } = LOCAL_ENV;
+      const codecEnv = resolvedEnv('codec-server', forgotten);
+      expect(codecEnv.CODEC_SERVER_INSECURE_NO_AUTH).toBe('false');
+      await expect(codecServerStarts(codecEnv)).rejects.toThrow(/CODEC_SERVER_OIDC_ISSUER: required/);
+      // The OIDC settings must be written in .env (empty only in local mode), not forgotten.
+      const { OIDC_ISSUER_URL: _issuer, ...noIssuer } = OPERATOR_ENV;
+      expect(() => resolvedEnv('codec-server', noIssuer)).toThrow('required variable OIDC_ISSUER_URL is not set');
+      expect(() => resolvedEnv('temporal-ui', noIssuer)).toThrow('required variable OIDC_ISSUER_URL is not set');
+    });
+
+    it('agree on addresses: the codec endpoint is its published port, the UI origin is allowed by CORS and is the OIDC callback', () => {
+      const check = (vars: Record<string, string>, uiOrigin: string, codecOrigin: string) => {
+        const ui = resolvedEnv('temporal-ui', vars);
+        const codec = loadCodecServerConfig(resolvedEnv('codec-server', vars));
+        expect(new URL(ui.TEMPORAL_CODEC_ENDPOINT).origin).toBe(codecOrigin);
+        expect(codec.CODEC_SERVER_CORS_ORIGINS).toEqual([uiOrigin]);
+        expect(ui.TEMPORAL_CORS_ORIGINS).toBe(uiOrigin);
+        expect(new URL(ui.TEMPORAL_AUTH_CALLBACK_URL).origin).toBe(uiOrigin);
+        expect(new URL(ui.TEMPORAL_AUTH_CALLBACK_URL).pathname).toBe('/auth/sso/callback');
+      };
+      // Defaults: the browser reaches both through their loopback-published ports.
+      const uiPort = parsePort(services['temporal-ui'].ports![0]).host;
+      const codecPort = parsePort(services['codec-server'].ports![0]).host;
+      check(OPERATOR_ENV, `http://localhost:${uiPort}`, `http://localhost:${codecPort}`);
+      // Behind a reverse proxy: the public URLs from .env.
+      check(
+        {
+          ...OPERATOR_ENV,
+          TEMPORAL_UI_PUBLIC_URL: 'https://temporal.example.org',
+          CODEC_SERVER_PUBLIC_URL: 'https://codec.example.org',
+        },
+        'https://temporal.example.org',
+        'https://codec.example.org',
+      );
+      expect(environmentOf(services['temporal-ui']).TEMPORAL_ADDRESS).toBe('temporal:7233');
+    });
   });
 
   it('starts in order: database, schema, server, namespace setup, then the app', () => {
