@@ -196,10 +196,14 @@ async function main(): Promise<void> {
     process.once(signal, () => logger.info('Shutting down', { signal }));
   }
 
-  const workflowBundle = await loadWorkflowBundle(logger);
   const connectionOptions = nativeConnectionOptions(config);
-  const connection = await NativeConnection.connect(connectionOptions);
+  const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
+    throw new Error(
+      `Cannot reach Temporal at ${connectionOptions.address} (TEMPORAL_ADDRESS): ${(err as Error).message}`,
+    );
+  });
   try {
+    const workflowBundle = await loadWorkflowBundle(logger);
     const workers = await createWorkers({ connection, config, workflowBundle, dataConverter });
     logger.info('Worker started', {
       address: connectionOptions.address,

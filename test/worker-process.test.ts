@@ -118,7 +118,7 @@ it('runs a check to its decision, serves metrics, logs JSON without secrets, and
           agent: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.org', organisationId: 'org-1' },
           asyncRequestId,
           // Wall clock here: the simulator decides at once, the first poll finds it.
-          options: { pollInterval: '1 second' },
+          options: { pollInterval: '1 second', decisionTimeout: '10 minutes' },
         },
       ],
     });
