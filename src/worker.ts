@@ -58,6 +58,8 @@ export interface CreateWorkersOptions {
   workflowBundle?: WorkflowBundleOption;
   /** The same converter as the clients' (payload encryption); the default converter when absent. */
   dataConverter?: DataConverter;
+  /** Tests only: continue checks as new after this many history events (default 10,000). */
+  continueAsNewAfterEvents?: number;
   /** How long in-flight activities get to finish on shutdown. */
   shutdownGraceTime?: Duration;
 }
@@ -99,6 +101,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Back
     activities: createWorkerSettingsActivities({
       percentTaskQueue: config.PERCENT_TASK_QUEUE,
       attestrTaskQueue: config.ATTESTR_TASK_QUEUE,
+      ...(options.continueAsNewAfterEvents !== undefined && {
+        continueAsNewAfterEvents: options.continueAsNewAfterEvents,
+      }),
     }),
     enableNonLocalActivities: false,
   });

@@ -39,7 +39,7 @@ import {
   type VerificationObservation,
   type VerificationState,
 } from './verification-state';
-import type { WorkerSettingsActivities } from './worker-settings';
+import type { WorkerSettings, WorkerSettingsActivities } from './worker-settings';
 
 /** When a blocking failure does not say how long to wait (the vendor layer normally does). */
 const BLOCKED_RETRY_DELAY_MS = 60 * 60 * 1000;
@@ -50,10 +50,37 @@ const { readWorkerSettings } = wf.proxyLocalActivities<WorkerSettingsActivities>
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResult> {
-  let progress: CheckProgress = startProgress('creating_verification', new Date());
-  let verification: VerificationState = emptyVerificationState();
-  let asyncRequestId: string | undefined;
+/** Where the decision wait stands: enough to carry it on in a new run. */
+interface DecisionWait {
+  settings: WorkerSettings;
+  /** Epoch milliseconds. */
+  decisionDeadline: number;
+}
+
+/**
+ * Internal, not for starters: what a check hands to its next run when it continues as new
+ * during the decision wait (same workflow ID, same first run id, hence the same
+ * Idempotency-Key; the signals and the `status` query carry on as before).
+ */
+export interface CarriedCheck extends DecisionWait {
+  progress: CheckProgress;
+  verification: VerificationState;
+  asyncRequestId?: string;
+}
+
+/** Temporal suggests continuing as new well before its history limit (~50k events). */
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
+
+function historyIsLong(settings: WorkerSettings): boolean {
+  const info = wf.workflowInfo();
+  const limit = settings.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+  return info.continueAsNewSuggested || info.historyLength >= limit;
+}
+
+export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedCheck): Promise<CheckResult> {
+  let progress: CheckProgress = carried?.progress ?? startProgress('creating_verification', new Date());
+  let verification: VerificationState = carried?.verification ?? emptyVerificationState();
+  let asyncRequestId: string | undefined = carried?.asyncRequestId;
   let resumes = 0;
   /** Status signals that came before the check knew its verification id. */
   const early: VerificationObservation[] = [];
@@ -150,6 +177,20 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
   ]);
 
   try {
+    const begun = carried ?? (await untilAssociated());
+    if ('outcome' in begun) return begun;
+    return await untilDecided(begun);
+  } catch (err) {
+    if (wf.isCancellation(err)) {
+      enter('cancelled', 'Cancelled');
+      throw err;
+    }
+    if (err instanceof wf.ApplicationFailure) enter('failed', err.message);
+    throw err;
+  }
+
+  /** Steps 1 to 3; the check may end early (decided, or no async request id in time). */
+  async function untilAssociated(): Promise<CheckResult | DecisionWait> {
     enter('creating_verification', 'Creating the Percent agent verification');
     const settings = await readWorkerSettings();
     const vendors = vendorActivities(settings);
@@ -186,31 +227,37 @@ export async function backgroundCheck(input: OnboardingEvent): Promise<CheckResu
     await callVendor('Associating the async request with the Attestr profile', () =>
       vendors.associateAsyncRequest({ profileId: event.profileId, asyncRequestId: asyncId }),
     );
+    return { settings, decisionDeadline: Date.now() + timeouts.decisionMs };
+  }
 
-    // 4. The decision: webhook signals, with polling for the ones that get lost.
-    const decisionDeadline = Date.now() + timeouts.decisionMs;
+  /**
+   * Step 4, the decision: webhook signals, with polling for the ones that get lost. A long wait
+   * with frequent polls continues as new before the history grows too long, carrying its state.
+   */
+  async function untilDecided({ settings, decisionDeadline }: DecisionWait): Promise<CheckResult> {
+    const vendors = vendorActivities(settings);
+    const agentVerificationId = verification.id as string;
     const waitingForDecision = `Waiting for Percent's decision (signal \`verificationStatusChanged\`, polling every ${describeDuration(timeouts.pollMs)}) until ${iso(decisionDeadline)}`;
     enter('awaiting_decision', waitingForDecision);
     for (;;) {
+      if (isDecided(verification)) return decided();
+      if (historyIsLong(settings)) {
+        await wf.condition(wf.allHandlersFinished);
+        const next: CarriedCheck = { settings, decisionDeadline, progress, verification, asyncRequestId };
+        return wf.continueAsNew<typeof backgroundCheck>(event, next);
+      }
       const untilNextPoll = Math.max(1, Math.min(timeouts.pollMs, decisionDeadline - Date.now()));
       await wf.condition(() => isDecided(verification), untilNextPoll, { summary: 'pollInterval' });
       if (isDecided(verification)) return decided();
       // A last read at the deadline too: a decision whose webhook was lost still counts.
       const current = await callVendor('Reading the Percent agent verification', () =>
-        vendors.getAgentVerification({ agentVerificationId: created.id }),
+        vendors.getAgentVerification({ agentVerificationId }),
       );
       if (progress.stage !== 'awaiting_decision') enter('awaiting_decision', waitingForDecision);
       observe({ source: 'poll', agentVerificationId: current.id, ...summaryFields(current) });
       if (isDecided(verification)) return decided();
       if (Date.now() >= decisionDeadline) return expired('no decision before decisionTimeout');
     }
-  } catch (err) {
-    if (wf.isCancellation(err)) {
-      enter('cancelled', 'Cancelled');
-      throw err;
-    }
-    if (err instanceof wf.ApplicationFailure) enter('failed', err.message);
-    throw err;
   }
 
   /** Runs a vendor activity; on a daily limit or low credits, parks the check and tries again. */

@@ -1,10 +1,6 @@
 /**
- * The waits of a check, from the event's `options` and the defaults. Pure.
- *
- * Every poll adds about a dozen events to the check's history, and Temporal ends a workflow
- * whose history passes ~50,000 events. So a check reads the verification at most
- * `MAX_POLLS_PER_CHECK` times: a `pollInterval` too short for its `decisionTimeout` is
- * stretched (30 days at 1 minute becomes about every 22 minutes). Webhooks still arrive at once.
+ * The waits of a check, from the event's `options` and the defaults. Pure. (However short the
+ * `pollInterval`, the history stays bounded: a long decision wait continues as new.)
  */
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -14,8 +10,6 @@ export const DEFAULT_TIMEOUTS = {
   decisionTimeout: '30 days',
   pollInterval: '6 hours',
 } as const;
-
-export const MAX_POLLS_PER_CHECK = 2_000;
 
 export interface CheckTimeouts {
   asyncRequestMs: number;
@@ -33,12 +27,10 @@ export interface TimeoutOptions {
 const toMs = (duration: string) => msToNumber(duration as Duration);
 
 export function checkTimeouts(options: TimeoutOptions = {}): CheckTimeouts {
-  const decisionMs = toMs(options.decisionTimeout ?? DEFAULT_TIMEOUTS.decisionTimeout);
-  const pollMs = toMs(options.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval);
   return {
     asyncRequestMs: toMs(options.asyncRequestTimeout ?? DEFAULT_TIMEOUTS.asyncRequestTimeout),
-    decisionMs,
-    pollMs: Math.max(pollMs, Math.ceil(decisionMs / MAX_POLLS_PER_CHECK)),
+    decisionMs: toMs(options.decisionTimeout ?? DEFAULT_TIMEOUTS.decisionTimeout),
+    pollMs: toMs(options.pollInterval ?? DEFAULT_TIMEOUTS.pollInterval),
   };
 }
 

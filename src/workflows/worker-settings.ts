@@ -10,6 +10,11 @@
 export interface WorkerSettings {
   percentTaskQueue: string;
   attestrTaskQueue: string;
+  /**
+   * History length at which a check waiting for its decision continues as new (default 10,000
+   * events; Temporal's own suggestion applies too). Lower only to test continue-as-new.
+   */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface WorkerSettingsActivities {

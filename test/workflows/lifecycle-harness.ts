@@ -40,7 +40,11 @@ export interface Lifecycle {
   /** Real activities against the simulators. */
   activities(): { activities: Activities; close(): Promise<void> };
   /** Starts the three workers; `stop()` shuts them down and waits for them. */
-  startWorkers(options?: { activities?: Activities; shutdownGraceTime?: Duration }): Promise<RunningWorkers>;
+  startWorkers(options?: {
+    activities?: Activities;
+    shutdownGraceTime?: Duration;
+    continueAsNewAfterEvents?: number;
+  }): Promise<RunningWorkers>;
   /** An onboarding event for a new profile (created at the simulated Attestr). */
   newEvent(overrides?: Partial<OnboardingEvent>): OnboardingEvent;
   /** Starts a check the way the ingress does: an ID that is running returns the running check. */
@@ -154,6 +158,7 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
         activities: options.activities ?? own?.activities,
         workflowBundle,
         shutdownGraceTime: options.shutdownGraceTime ?? '1 second',
+        continueAsNewAfterEvents: options.continueAsNewAfterEvents,
       });
       const running = workers.run();
       return {
