@@ -4,7 +4,7 @@
  * permanent errors fail the check with their typed failure.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../../src/failure-types';
 import type { Fault } from '../../src/simulators';
 import {
@@ -158,6 +158,24 @@ describe('vendor faults', () => {
       JSON.stringify({ message: failure.message, details: failure.details, cause: failure.cause?.message }),
     ).not.toContain(lc.sim.percentApiKey);
     expect((await handle.query(statusQuery)).stage).toBe('failed');
+  });
+
+  it('ends cancelled at once when cancelled during a vendor call that hangs', async () => {
+    const event = lc.newEvent();
+    lc.sim.injectFault('attestr.associate', { kind: 'hang' }, { times: 1 });
+    const handle = await lc.start(event);
+    await lc.sim.waitForRequests('attestr.associate', lc.sim.requestCount('attestr.associate') + 1);
+    expect((await handle.query(statusQuery)).stage).toBe('associating');
+
+    await handle.cancel();
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await handle.query(statusQuery)).stage).toBe('cancelled');
+    expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([]);
   });
 
   it('replays every history of this file with the current workflow code', async () => {
