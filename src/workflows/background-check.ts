@@ -244,7 +244,11 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
       if (historyIsLong(settings)) {
         await wf.condition(wf.allHandlersFinished);
         const next: CarriedCheck = { settings, decisionDeadline, progress, verification, asyncRequestId };
-        return wf.continueAsNew<typeof backgroundCheck>(event, next);
+        // Search attributes go along explicitly: the ingress finds the check by them at once.
+        const continueAsNew = wf.makeContinueAsNewFunc<typeof backgroundCheck>({
+          typedSearchAttributes: wf.workflowInfo().typedSearchAttributes,
+        });
+        return continueAsNew(event, next);
       }
       const untilNextPoll = Math.max(1, Math.min(timeouts.pollMs, decisionDeadline - Date.now()));
       await wf.condition(() => isDecided(verification), untilNextPoll, { summary: 'pollInterval' });

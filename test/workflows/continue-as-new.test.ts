@@ -54,7 +54,10 @@ it('continues as new during a long decision wait and keeps the check whole', asy
     'associating',
     'awaiting_decision',
   ]);
-  expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.profileId)).toBe(event.profileId);
+  const { typedSearchAttributes } = await handle.describe();
+  expect(typedSearchAttributes.get(searchAttributes.profileId)).toBe(event.profileId);
+  expect(typedSearchAttributes.get(searchAttributes.agentVerificationId)).toBe(id);
+  expect(typedSearchAttributes.get(searchAttributes.stage)).toBe('awaiting_decision');
 
   await lc.sim.percent.setStatus(id, 'approved');
   await lc.relayWebhook(handle, lc.latestEventId(id));
