@@ -35,13 +35,19 @@ async function main() {
     logger: new DefaultLogger('ERROR'),
   });
 
-  await withService(workflowBundle, async (client) => {
+  await withService(workflowBundle, async (client, service) => {
     await runBatch(client, 50, 'warm');
+    const serviceCpu0 = cpuMs(service);
+    const ownCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await runBatch(client, workflows, 'bench');
     const seconds = (performance.now() - t0) / 1000;
+    const ownCpu = process.cpuUsage(ownCpu0);
     console.log(
       `throughput: ${workflows} workflows (3 activities + 1 signal) in ${seconds.toFixed(1)} s = ${(workflows / seconds).toFixed(0)} workflows/s`,
+    );
+    console.log(
+      `CPU per workflow: service ${((cpuMs(service) - serviceCpu0) / workflows).toFixed(1)} ms, worker + client ${((ownCpu.user + ownCpu.system) / 1000 / workflows).toFixed(1)} ms`,
     );
   });
 
@@ -104,6 +110,13 @@ async function waitUntilIdle(client: Client) {
     if (pending === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+/** CPU time (user + system) a child process has used so far. */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat (1-based), in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssMb(child: ChildProcess): number {

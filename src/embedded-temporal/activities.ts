@@ -76,7 +76,8 @@ export class Activities {
     run: WorkflowRun,
     a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
     completedEventId: number,
-  ): void {
+    eagerFor?: { identity: string },
+  ): ActivityTaskResponse | undefined {
     if (!a.activityId) throw invalidArgument('ActivityId is not set on command.');
     if (!a.activityType?.name) throw invalidArgument('ActivityType is not set on command.');
     const taskQueue = a.taskQueue?.name || run.config.taskQueue;
@@ -152,7 +153,24 @@ export class Activities {
         this.timedOut(activity, activity.attempt, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
       );
     }
+    if (eagerFor && a.requestEagerExecution && this.canDispatchEagerly(run, taskQueue)) {
+      // Handed straight back in the workflow task completion's response: saves a poll round trip.
+      activity.lock.hold();
+      return this.start(activity, 1, {
+        identity: eagerFor.identity,
+        answerBy: 0,
+        isCancelled: () => false,
+        onCancel: () => undefined,
+      });
+    }
     this.dispatch(activity);
+    return undefined;
+  }
+
+  /** Eager dispatch only to the workflow's own queue, and never around a task queue rate limit. */
+  private canDispatchEagerly(run: WorkflowRun, taskQueue: string): boolean {
+    if (taskQueue !== run.config.taskQueue) return false;
+    return this.engine.matching.activityQueue(run.namespace.name, taskQueue).maxTasksPerSecond <= 0;
   }
 
   private dispatch(activity: PendingActivity): void {

@@ -111,6 +111,7 @@ function implement(
           return Math.min(cap, deadlineMs - DEADLINE_MARGIN_MS);
         },
         isCancelled: () => cancelled,
+        requestEncoding: requestEncoding(call),
         onCancel: (listener) => {
           if (cancelled) listener();
           else listeners.push(listener);
@@ -132,4 +133,13 @@ function implement(
     };
   }
   return implementation;
+}
+
+/**
+ * The request's `grpc-encoding`. grpc-js strips it from the metadata it hands to handlers, so
+ * it is read from the call's base layer; `identity` when that layer is not what we expect.
+ */
+function requestEncoding(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+  const base = (call as unknown as { call?: { incomingEncoding?: unknown } }).call;
+  return typeof base?.incomingEncoding === 'string' ? base.incomingEncoding : 'identity';
 }

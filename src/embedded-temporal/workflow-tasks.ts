@@ -7,6 +7,7 @@ import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import { ClockLock } from './clock';
 import { validateCommands } from './command-validation';
+import type { ActivityTaskResponse } from './activities';
 import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
@@ -173,6 +174,7 @@ export class WorkflowTasks {
     for (const message of messages) if (message.id) messagesById.set(message.id, message);
     const handledMessages = new Set<string>();
     let needsTask = request.forceCreateNewWorkflowTask === true;
+    const eagerActivities: ActivityTaskResponse[] = [];
     try {
       for (const command of commands) {
         if (command.commandType === CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE) {
@@ -183,7 +185,7 @@ export class WorkflowTasks {
           needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
           continue;
         }
-        needsTask = this.applyCommand(run, command, completedEventId, identity) || needsTask;
+        needsTask = this.applyCommand(run, command, completedEventId, identity, eagerActivities) || needsTask;
       }
       // Messages without a command (rejections) are handled after the commands.
       for (const message of messages) {
@@ -200,16 +202,29 @@ export class WorkflowTasks {
       task.lock.release();
       this.engine.queries.afterTask(run);
     }
-    return { activityTasks: [] };
+    return { activityTasks: eagerActivities };
   }
 
   /** One event (or a few) per command, in command order. Returns whether a new task is needed. */
-  private applyCommand(run: WorkflowRun, command: Command, completedEventId: number, identity: string): boolean {
+  private applyCommand(
+    run: WorkflowRun,
+    command: Command,
+    completedEventId: number,
+    identity: string,
+    eagerActivities: ActivityTaskResponse[],
+  ): boolean {
     const engine = this.engine;
     switch (command.commandType) {
-      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-        engine.activities.schedule(run, command.scheduleActivityTaskCommandAttributes ?? {}, completedEventId);
+      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+        const eager = engine.activities.schedule(
+          run,
+          command.scheduleActivityTaskCommandAttributes ?? {},
+          completedEventId,
+          { identity },
+        );
+        if (eager) eagerActivities.push(eager);
         return false;
+      }
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
         engine.activities.requestCancel(
           run,
@@ -373,6 +388,8 @@ export class WorkflowTasks {
     if (!task) return;
     task.timeout?.cancel();
     task.lock.release();
+    // Queries delivered with a task that will never complete are answered by a legacy query task.
+    this.engine.queries.requeue(run, task.queryIds);
     run.workflowTask = undefined;
     run.buffered = [];
   }

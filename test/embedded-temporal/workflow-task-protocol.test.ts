@@ -140,6 +140,30 @@ describe('workflow task protocol', () => {
     expect(await viaTask).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'exact worker text' });
   });
 
+  it('hands an activity back eagerly when the completion asks for it', async () => {
+    const taskQueue = `q-${randomUUID()}`;
+    await start(taskQueue);
+    const task = await poll(taskQueue);
+    const schedule = (activityId: string, requestEagerExecution: boolean) => ({
+      commandType: CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK,
+      scheduleActivityTaskCommandAttributes: {
+        activityId,
+        activityType: { name: 'work' },
+        taskQueue: { name: taskQueue },
+        startToCloseTimeout: msToTs(60_000),
+        requestEagerExecution,
+      },
+    });
+    const response = await service().respondWorkflowTaskCompleted({
+      namespace,
+      taskToken: task.taskToken,
+      commands: [schedule('eager', true), schedule('queued', false)],
+    });
+    expect(response.activityTasks?.map((t) => t.activityId)).toEqual(['eager']);
+    const queued = await service().pollActivityTaskQueue({ namespace, taskQueue: { name: taskQueue } });
+    expect(queued.activityId).toBe('queued');
+  });
+
   it('answers an idle poll with an empty response before the caller deadline', async () => {
     const response = await env.connection.withDeadline(Date.now() + 2_000, () => poll(`idle-${randomUUID()}`));
     expect(response.taskToken?.length ?? 0).toBe(0);

@@ -3,6 +3,8 @@ export interface CallContext {
   /** Wall-clock epoch ms by which a long poll must answer (before the caller's deadline). */
   answerBy(maxWaitMs: number): number;
   readonly isCancelled: () => boolean;
+  /** `grpc-encoding` of the request (`identity` when uncompressed or unknown). */
+  readonly requestEncoding: string;
   readonly onCancel: (listener: () => void) => void;
 }
 
