@@ -157,7 +157,7 @@ export class Executions {
       ...origin,
       identity: request.identity ?? '',
       requestId,
-      backoffMs: origin.signal ? 0 : durationMs(request.workflowStartDelay),
+      backoffMs: durationMs(request.workflowStartDelay),
     });
     return { run, started: true };
   }
@@ -288,6 +288,11 @@ export class Executions {
     const current = this.engine.currentRun(ns.name, request.workflowId ?? '');
     const conflict = request.workflowIdConflictPolicy || Conflict.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING;
     if (current?.isOpen && conflict !== Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+      // Signal-with-start ends a pending start delay (a plain signal does not).
+      if (current.firstTaskBackoff) {
+        current.firstTaskBackoff.cancel();
+        current.firstTaskBackoff = undefined;
+      }
       this.recordSignal(current, request.signalName, request.signalInput, request.header, request.identity ?? '');
       return { runId: current.runId, started: false };
     }

@@ -190,6 +190,30 @@ describe('workflow executions', () => {
     expect(time(1) - time(0)).toBeGreaterThanOrEqual(86_400);
   });
 
+  it('lets signal-with-start end a start delay', async () => {
+    const workflowId = `delayed-${randomUUID()}`;
+    const before = await env.currentTimeMs();
+    const handle = await env.client.workflow.start(accumulate, {
+      taskQueue,
+      workflowId,
+      args: [1],
+      startDelay: '1 day',
+    });
+    started.push(handle);
+    await env.client.workflow.signalWithStart(accumulate, {
+      taskQueue,
+      workflowId,
+      args: [1],
+      signal: addSignal,
+      signalArgs: [2],
+    });
+    // Answered by the worker before any time was skipped: the delay no longer applies.
+    expect(await handle.query(totalQuery)).toBe(3);
+    expect((await env.currentTimeMs()) - before).toBeLessThan(86_400_000);
+    await handle.signal(finishSignal);
+    expect(await handle.result()).toBe(3);
+  });
+
   it('retries a failed workflow task', async () => {
     const handle = await env.client.workflow.start(failsFirstTask, { taskQueue, workflowId: workflowId() });
     started.push(handle);

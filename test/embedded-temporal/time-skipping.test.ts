@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
-import { activityVersusTimer, longSleep } from './workflows';
+import { abandonsSleepingChild, activityVersusTimer, longSleep, timerVersusEnvSleep } from './workflows';
 
 const DAY = 86_400_000;
 
@@ -53,6 +53,41 @@ describe('time skipping (test-server mode)', () => {
     });
     started.push(handle);
     expect(await handle.result()).toBe('activity');
+  });
+
+  it('lets an activity sleep through env.sleep, racing a workflow timer either way', async () => {
+    const withEnvSleep = await createWorker(env, {
+      taskQueue: `${taskQueue}-env-sleep`,
+      activities: { envSleep: (ms: number) => env.sleep(ms) },
+    });
+    await withEnvSleep.runUntil(async () => {
+      for (const [timerMs, activityMs, winner] of [
+        [1_000_000, 1_500_000, 'timer'],
+        [1_500_000, 1_000_000, 'activity'],
+      ] as const) {
+        const handle = await env.client.workflow.start(timerVersusEnvSleep, {
+          taskQueue: `${taskQueue}-env-sleep`,
+          workflowId: `env-sleep-${randomUUID()}`,
+          args: [timerMs, activityMs],
+        });
+        started.push(handle);
+        expect(await handle.result()).toBe(winner);
+      }
+    });
+  });
+
+  it('fast-forwards an abandoned child after its parent completed', async () => {
+    const childId = `child-${randomUUID()}`;
+    const parent = await env.client.workflow.start(abandonsSleepingChild, {
+      taskQueue,
+      workflowId: `parent-${randomUUID()}`,
+      args: [childId],
+    });
+    started.push(parent);
+    await parent.result();
+    const { before, after } = await env.client.workflow.getHandle<typeof longSleep>(childId).result();
+    expect(after - before).toBeGreaterThanOrEqual(DAY);
+    started.push({ workflowId: childId });
   });
 
   it('rejects an unbalanced unlock', async () => {

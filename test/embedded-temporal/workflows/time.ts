@@ -1,4 +1,4 @@
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep, startChild } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
 /** Sleeps `ms` and reports the workflow clock before and after. */
@@ -12,4 +12,18 @@ export async function longSleep(ms: number): Promise<{ before: number; after: nu
 export async function activityVersusTimer(): Promise<string> {
   const { realDelay } = proxyActivities<typeof activities>({ startToCloseTimeout: '1m' });
   return Promise.race([realDelay(200).then(() => 'activity'), sleep('1 hour').then(() => 'timer')]);
+}
+
+/** A timer against an activity that sleeps through the test environment (`env.sleep`). */
+export async function timerVersusEnvSleep(timerMs: number, activityMs: number): Promise<string> {
+  const { envSleep } = proxyActivities<{ envSleep(ms: number): Promise<void> }>({ startToCloseTimeout: '30 days' });
+  const activity = envSleep(activityMs).then(() => 'activity');
+  const winner = await Promise.race([sleep(timerMs).then(() => 'timer'), activity]);
+  await activity;
+  return winner;
+}
+
+/** Starts a day-long child it abandons, and returns at once. */
+export async function abandonsSleepingChild(childId: string): Promise<void> {
+  await startChild(longSleep, { args: [86_400_000], workflowId: childId, parentClosePolicy: 'ABANDON' });
 }
