@@ -69,6 +69,31 @@ export class Executions {
     }
   }
 
+  /**
+   * The server keeps the build ids of the workers that completed workflow tasks in the `BuildIds`
+   * search attribute (`unversioned`, `unversioned:<id>` for unversioned workers), with no event.
+   */
+  recordBuildId(run: WorkflowRun, buildId: string): void {
+    if (!buildId) return;
+    const existing = run.searchAttributes?.indexedFields?.BuildIds;
+    const current: string[] = existing?.data
+      ? (JSON.parse(Buffer.from(existing.data).toString('utf8')) as string[])
+      : [];
+    const wanted = ['unversioned', `unversioned:${buildId}`];
+    if (wanted.every((id) => current.includes(id))) return;
+    const merged = [...new Set([...current, ...wanted])];
+    run.searchAttributes = {
+      indexedFields: {
+        ...(run.searchAttributes?.indexedFields ?? {}),
+        BuildIds: {
+          metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('KeywordList') },
+          data: Buffer.from(JSON.stringify(merged)),
+        },
+      },
+    };
+    run.visibilityCache = undefined;
+  }
+
   /** Applies an upsert: set values replace, unset values (null, empty list) remove. */
   mergeSearchAttributes(run: WorkflowRun, upsert: SearchAttributes | null): void {
     const merged = { ...(run.searchAttributes?.indexedFields ?? {}) };
@@ -236,7 +261,12 @@ export class Executions {
     run.runTimeout = this.engine.clock.schedule(deadline, () => {
       if (!run.isOpen) return;
       this.engine.workflowTasks.forceClose(run);
-      const retry = this.retryDecision(run, { message: 'workflow timed out' }, true);
+      const decision = this.retryDecision(run, { message: 'workflow timed out' }, true);
+      // Without a retry policy a timed out run reports TIMEOUT, as the server does.
+      const retry =
+        decision.state === RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET
+          ? { state: RetryState.RETRY_STATE_TIMEOUT }
+          : decision;
       const newRunId = retry.delayMs !== undefined ? randomUUID() : '';
       this.engine.closeRun(run, Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, () =>
         run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, {
@@ -577,7 +607,7 @@ export class Executions {
       executionDuration: run.closeTime !== undefined ? duration(run.closeTime - run.executionTime) : null,
       firstRunId: run.config.firstExecutionRunId,
       stateTransitionCount: i64(run.events.length),
-      historySizeBytes: i64(0),
+      historySizeBytes: i64(run.historySizeBytes()),
     };
   }
 

@@ -73,3 +73,10 @@ export function loadServiceDefinitions(): ServiceDefinitions {
 export function i64(value: number): Long {
   return value as unknown as Long;
 }
+
+/** Encoded size of a history event (for `history_size_bytes`), through the loaded protos. */
+export function encodedEventSize(event: object): number {
+  const serialize = loadServiceDefinitions().workflow.GetWorkflowExecutionHistory.responseSerialize;
+  // The wrapper (response → history → events) adds 4 bytes of tags and lengths for small events.
+  return Math.max(0, serialize({ history: { events: [event] } }).length - 4);
+}

@@ -5,7 +5,7 @@ import { ClockLock, type Clock, type Scheduled } from './clock';
 import type { PendingActivity } from './activities';
 import type { ChildState } from './children';
 import type { Namespace } from './namespaces';
-import { i64 } from './proto';
+import { encodedEventSize, i64 } from './proto';
 import { timestamp } from './time';
 import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from './types';
 
@@ -102,6 +102,8 @@ export class WorkflowRun {
   /** Decoded search attributes for listing, rebuilt after an upsert. */
   visibilityCache: Record<string, unknown> | undefined;
   private readonly listeners = new Set<() => void>();
+  private sizedEvents = 0;
+  private sizeBytes = 0;
 
   constructor(
     readonly namespace: Namespace,
@@ -134,6 +136,14 @@ export class WorkflowRun {
     this.events.push({ eventId: i64(eventId), eventType, eventTime: timestamp(this.clock.now()), ...attributes });
     for (const listener of [...this.listeners]) listener();
     return eventId;
+  }
+
+  /** Encoded size of the history so far (sized incrementally, each event once). */
+  historySizeBytes(): number {
+    for (; this.sizedEvents < this.events.length; this.sizedEvents++) {
+      this.sizeBytes += encodedEventSize(this.events[this.sizedEvents]);
+    }
+    return this.sizeBytes;
   }
 
   /** Calls `listener` on every new event until the returned function is called. */

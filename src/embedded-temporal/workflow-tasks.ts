@@ -72,7 +72,7 @@ export class WorkflowTasks {
         scheduledEventId: i64(task.scheduledEventId),
         identity: ctx.identity,
         requestId: randomUUID(),
-        historySizeBytes: i64(0),
+        historySizeBytes: i64(run.historySizeBytes()),
       },
     });
     task.state = 'started';
@@ -167,6 +167,10 @@ export class WorkflowTasks {
       },
     });
     task.timeout?.cancel();
+    this.engine.executions.recordBuildId(
+      run,
+      request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '',
+    );
     run.previousStartedEventId = task.startedEventId;
     run.workflowTaskFailures = 0;
 

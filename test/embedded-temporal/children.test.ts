@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
-import { cancellable, cancelOther, parentAbandonsNothing, parentOfChildren } from './workflows';
+import { cancellable, cancelOther, childTimesOut, parentAbandonsNothing, parentOfChildren } from './workflows';
 
 describe('child workflows and external workflows', () => {
   let env: TestWorkflowEnvironment;
@@ -56,6 +56,12 @@ describe('child workflows and external workflows', () => {
     const child = env.client.workflow.getHandle(childId);
     const err = await child.result().catch((e: unknown) => e);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+  });
+
+  it('reports a child that timed out with retry state TIMEOUT', async () => {
+    const handle = await env.client.workflow.start(childTimesOut, { taskQueue, workflowId: `parent-${randomUUID()}` });
+    started.push(handle);
+    expect(await handle.result()).toBe('TIMEOUT: TimeoutFailure');
   });
 
   it('cancels an external workflow', async () => {

@@ -13,6 +13,7 @@ import {
   countdown,
   failingQuery,
   failsFirstTask,
+  ownInfo,
   finishSignal,
   retriedWorkflow,
   startTimes,
@@ -171,7 +172,10 @@ describe('workflow executions', () => {
     await handle.result();
     const description = await handle.describe();
     expect(description.memo).toEqual({ owner: 'team-a' });
-    expect(description.searchAttributes).toEqual({ CustomKeywordField: ['after'], CustomIntField: [7] });
+    const { BuildIds, ...custom } = description.searchAttributes;
+    expect(custom).toEqual({ CustomKeywordField: ['after'], CustomIntField: [7] });
+    // The server records the build id of the worker that completed workflow tasks.
+    expect(BuildIds).toEqual(['unversioned', `unversioned:${worker.options.buildId}`]);
   });
 
   it('delays the first workflow task by the start delay', async () => {
@@ -219,6 +223,14 @@ describe('workflow executions', () => {
     started.push(handle);
     expect(await handle.result()).toBe(6);
     expect(await eventTypes(handle)).toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  });
+
+  it('tells the workflow its history length and size and its task timeout', async () => {
+    const handle = await env.client.workflow.start(ownInfo, { taskQueue, workflowId: workflowId() });
+    started.push(handle);
+    const info = await handle.result();
+    expect(info).toMatchObject({ historyLength: 3, taskTimeoutMs: 10_000 });
+    expect(info.historySize).toBeGreaterThan(100);
   });
 
   it('pages history', async () => {

@@ -60,3 +60,14 @@ export async function parentAbandonsNothing(): Promise<string> {
 export async function cancelOther(workflowId: string): Promise<void> {
   await getExternalWorkflowHandle(workflowId).cancel();
 }
+
+/** A child that outlives its execution timeout; returns how the parent saw it end. */
+export async function childTimesOut(): Promise<string> {
+  try {
+    await executeChild(childAwaitsPing, { workflowExecutionTimeout: '1 hour' });
+    return 'completed';
+  } catch (err) {
+    if (err instanceof ChildWorkflowFailure) return `${err.retryState}: ${err.cause?.name}`;
+    throw err;
+  }
+}

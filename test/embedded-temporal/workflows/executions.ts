@@ -84,3 +84,9 @@ export async function failsFirstTask(): Promise<number> {
   if (workflowInfo().historyLength < 5) throw new Error('first workflow task fails');
   return workflowInfo().historyLength;
 }
+
+/** Reports what the SDK tells the workflow about itself on its first task. */
+export async function ownInfo(): Promise<{ historyLength: number; historySize: number; taskTimeoutMs: number }> {
+  const { historyLength, historySize, taskTimeoutMs } = workflowInfo();
+  return { historyLength, historySize, taskTimeoutMs };
+}
