@@ -3,7 +3,7 @@
  * tested without a cluster. `temporalBackgroundChecks` is the real implementation.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { encodeToPayloadsWithContext } from '@temporalio/common/lib/internal-non-workflow';
+import { encodeToPayloadsWithContext, encodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
@@ -48,19 +48,35 @@ export interface TemporalBackgroundChecksOptions {
 const { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, TaskQueueKind } = temporal.api.enums.v1;
 
 /**
+ * What the Temporal UI shows for a check (its static summary and details). Ids only: the agent's
+ * name and e-mail stay in the (encrypted) input.
+ */
+export function checkMetadata(event: OnboardingEvent): { staticSummary: string; staticDetails: string } {
+  const { organisationId, validationRequestId } = event.agent;
+  const organisation = organisationId
+    ? `organisation ${organisationId}`
+    : `validation request ${validationRequestId ?? '(none)'}`;
+  return {
+    staticSummary: `Background check, profile ${event.profileId}`,
+    staticDetails: `Onboarding event ${event.eventId}, ${organisation}`,
+  };
+}
+
+/**
  * Starts the check for the event's profile. Duplicates return the running check (conflict policy
  * USE_EXISTING); a closed check may be started again (reuse policy ALLOW_DUPLICATE).
  *
  * The request is made on the workflow service directly because the SDK's `start()` does not
  * say whether the run was started or already running; the input still goes through the
- * client's data converter (and so the payload codec).
+ * client's data converter (and so the payload codec), as do the summary and details the UI shows.
  */
 export async function startCheck(client: Client, taskQueue: string, event: OnboardingEvent): Promise<StartedCheck> {
   const workflowId = workflowIdForProfile(event.profileId);
   const { namespace, identity, loadedDataConverter } = client.options;
-  const payloads = await encodeToPayloadsWithContext(loadedDataConverter, { type: 'workflow', namespace, workflowId }, [
-    event,
-  ]);
+  const context = { type: 'workflow', namespace, workflowId } as const;
+  const payloads = await encodeToPayloadsWithContext(loadedDataConverter, context, [event]);
+  const { staticSummary, staticDetails } = checkMetadata(event);
+  const userMetadata = await encodeUserMetadata(loadedDataConverter, staticSummary, staticDetails, context);
   const response = await client.workflowService.startWorkflowExecution({
     namespace,
     identity,
@@ -69,6 +85,7 @@ export async function startCheck(client: Client, taskQueue: string, event: Onboa
     workflowType: { name: WORKFLOW_TYPE },
     taskQueue: { kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL, name: taskQueue },
     input: { payloads },
+    userMetadata,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
   });
@@ -128,8 +145,10 @@ export function temporalBackgroundChecks(client: Client, options: TemporalBackgr
         if (checks.length === 0) return { outcome: 'unknown' as const };
         const [check] = checks;
         if (!check.running) return { outcome: 'no_running_check' as const };
-        // The run id pins the signal to the check that owns the verification, not a later one.
-        const handle = client.workflow.getHandle(check.workflowId, check.runId);
+        // By workflow ID, not run id: the check may have continued as new since it was found, and
+        // its current run is the one to tell. Should the check have closed and a new one for the
+        // profile started meanwhile, that one ignores a status for another verification.
+        const handle = client.workflow.getHandle(check.workflowId);
         return signalled(() => handle.signal(verificationStatusChangedSignal, change), check.workflowId);
       }),
 

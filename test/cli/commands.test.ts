@@ -5,6 +5,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { decodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
 import { startDev, type DevStack } from '../../src/dev';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { silentLogger } from '../../src/logger';
@@ -44,10 +45,19 @@ describe('client CLI commands', () => {
     const file = path.join(dir, 'event.json');
     await writeFile(file, eventFor(profileId));
 
+    // Called through: the request is only looked at.
+    const startRequest = jest.spyOn(stack.client.workflowService, 'startWorkflowExecution');
     const started = await run(['start', file]);
     expect(started).toMatchObject({ code: 0, stderr: '' });
     const check = JSON.parse(started.stdout);
     expect(check).toEqual({ workflowId: `bgcheck-${profileId}`, runId: expect.any(String), started: true });
+    // The Temporal UI's summary of the check: ids, no name or e-mail.
+    const [[{ userMetadata }]] = startRequest.mock.calls;
+    startRequest.mockRestore();
+    expect(await decodeUserMetadata(stack.client.options.loadedDataConverter, userMetadata)).toEqual({
+      staticSummary: `Background check, profile ${profileId}`,
+      staticDetails: 'Onboarding event cli-1, organisation org_cli',
+    });
 
     const duplicate = await run(['start', '-'], eventFor(profileId, 'cli-2'));
     expect(JSON.parse(duplicate.stdout)).toEqual({ ...check, started: false });

@@ -3,12 +3,14 @@
  * stand-in workflow: starts, duplicates, restarts after close, and signals reaching the
  * right check.
  */
-import { Client } from '@temporalio/client';
+import { Client, WorkflowContinuedAsNewError, type WorkflowExecutionInfo } from '@temporalio/client';
+import { decodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../src/codec';
 import { createLocalEnv } from '../helpers/temporal-env';
-import { finishSignal, recordedQuery, verificationIdFor, type Received } from './fixture-workflow';
+import { searchAttributes } from '../../src/workflows/definitions';
+import { continueAsNewSignal, finishSignal, recordedQuery, verificationIdFor, type Received } from './fixture-workflow';
 import { onboardingEvent, percentEvent, startTestIngress } from './helpers';
 
 // Keep test output readable: the SDK would log every worker state change.
@@ -113,6 +115,78 @@ describe('ingress on Temporal', () => {
     const late = await ingress.postWebhook({ ...event, data: { ...event.data, id: 'event_b2' } });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ applied: false, reason: 'check closed' });
+  });
+
+  it('signals the current run of a check that continued as new after the ingress found it', async () => {
+    await ingress.post('/onboarding-events', onboardingEvent({ profileId: 'hook-can' }));
+    const first = client.workflow.getHandle('bgcheck-hook-can');
+    await first.query(recordedQuery);
+    const firstRunId = (await first.describe()).runId;
+
+    // What the ingress's search sees if it runs just before the check continues as new.
+    const query = `${searchAttributes.agentVerificationId.name} = '${verificationIdFor('hook-can')}'`;
+    const beforeContinue: WorkflowExecutionInfo[] = [];
+    for await (const info of client.workflow.list({ query })) beforeContinue.push(info);
+    expect(beforeContinue.map((info) => info.runId)).toEqual([firstRunId]);
+
+    await first.signal(continueAsNewSignal);
+    const firstRun = client.workflow.getHandle('bgcheck-hook-can', firstRunId, { followRuns: false });
+    await expect(firstRun.result()).rejects.toBeInstanceOf(WorkflowContinuedAsNewError);
+
+    const list = jest.spyOn(client.workflow, 'list').mockImplementationOnce(() => {
+      async function* stale() {
+        yield* beforeContinue;
+      }
+      return stale() as unknown as ReturnType<Client['workflow']['list']>;
+    });
+    try {
+      const event = percentEvent({ id: 'event_can1', eventData: { id: verificationIdFor('hook-can') } });
+      const res = await ingress.postWebhook(event);
+      expect(list).toHaveBeenCalledTimes(1);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ received: true, applied: true, workflowId: 'bgcheck-hook-can' });
+    } finally {
+      list.mockRestore();
+    }
+    const result = await resultOf('bgcheck-hook-can');
+    expect(result.runId).not.toBe(firstRunId);
+    expect(result.statuses.map((s) => s.eventId)).toEqual(['event_can1']);
+  });
+
+  it('gives the Temporal UI a summary and details with ids only, through the data converter', async () => {
+    const keys = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+    const encrypting = new Client({
+      connection: env.connection,
+      dataConverter: createDataConverter({ PAYLOAD_CODEC_KEYS: keys }),
+    });
+    // Called through: the request is only looked at.
+    const spy = jest.spyOn(encrypting.workflowService, 'startWorkflowExecution');
+    const sealed = await startTestIngress({ client: encrypting, config: { TEMPORAL_TASK_QUEUE: 'nobody-polls' } });
+    try {
+      const event = onboardingEvent({ eventId: 'evt-summary', profileId: 'summary' });
+      expect((await sealed.post('/onboarding-events', event)).status).toBe(202);
+      expect(spy).toHaveBeenCalledTimes(1);
+      const [[{ userMetadata }]] = spy.mock.calls;
+      // Encrypted like the input: the UI reads it through the codec server.
+      expect(Buffer.from(userMetadata!.summary!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      const decoded = await decodeUserMetadata(encrypting.options.loadedDataConverter, userMetadata, {
+        type: 'workflow',
+        namespace: encrypting.options.namespace,
+        workflowId: 'bgcheck-summary',
+      });
+      expect(decoded).toEqual({
+        staticSummary: 'Background check, profile summary',
+        staticDetails: 'Onboarding event evt-summary, organisation org_1',
+      });
+      const shown = `${decoded.staticSummary} ${decoded.staticDetails}`;
+      for (const personal of [event.agent.firstName, event.agent.lastName, event.agent.email]) {
+        expect(shown).not.toContain(personal);
+      }
+    } finally {
+      spy.mockRestore();
+      await sealed.close();
+      await client.workflow.getHandle('bgcheck-summary').terminate('test done');
+    }
   });
 
   it('encrypts the onboarding event with the payload codec when keys are configured', async () => {
