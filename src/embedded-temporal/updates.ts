@@ -44,11 +44,9 @@ export class Updates {
   ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
     const run = this.engine.findRun(request.namespace, request.workflowExecution, request.firstExecutionRunId);
     const state = this.admit(run, request.request ?? {});
-    return this.wait(
-      state,
-      request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
-      answerBy,
-    );
+    // The caller re-sends while the stage is below ACCEPTED, so at least that is waited for.
+    const stage = request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
+    return this.wait(state, Math.max(stage, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED), answerBy);
   }
 
   async poll(
@@ -59,9 +57,10 @@ export class Updates {
     const run = this.engine.findRun(request.namespace, ref?.workflowExecution);
     const state = this.updates.get(key(run.runId, ref?.updateId ?? ''));
     if (!state) throw notFound(`update ${ref?.updateId} not found`);
+    // Without a wait policy (or ADMITTED) the current stage is answered at once.
     const { outcome, stage, updateRef } = await this.wait(
       state,
-      request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED,
       answerBy,
     );
     return { outcome, stage, updateRef };
@@ -94,7 +93,7 @@ export class Updates {
     stage: Stage,
     answerBy: number,
   ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
-    const target = Math.max(stage, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
+    const target = stage;
     const reached = () =>
       state.error !== undefined ||
       state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED ||
@@ -245,7 +244,10 @@ export class Updates {
     const state = this.admit(run, updateRequest.request ?? {});
     const updateResponse = await this.wait(
       state,
-      updateRequest.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      Math.max(
+        updateRequest.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+        Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+      ),
       answerBy,
     );
     return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
@@ -46,6 +47,45 @@ describe('updates', () => {
     expect(await pending.result()).toBe('HI');
     await handle.signal(doneSignal);
     expect(await handle.result()).toBe(16);
+  });
+
+  it('answers an update poll without wait policy at once, with the admitted stage', async () => {
+    const idleQueue = uniqueTaskQueue('no-worker-yet');
+    const handle = await env.client.workflow.start(counter, {
+      taskQueue: idleQueue,
+      workflowId: `upd-${randomUUID()}`,
+      args: [10],
+    });
+    started.push(handle);
+    // Both raw calls share one connection and no client-side preprocessing: the service sees the
+    // update before the poll.
+    const { UpdateWorkflowExecutionLifecycleStage: Stage } = temporal.api.enums.v1;
+    const result = env.client.workflowService.updateWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+      waitPolicy: { lifecycleStage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
+      request: {
+        meta: { updateId: 'admitted', identity: 'test' },
+        input: {
+          name: 'increment',
+          args: { payloads: [env.client.options.loadedDataConverter.payloadConverter.toPayload(1)] },
+        },
+      },
+    });
+    const polled = await env.client.workflowService.pollWorkflowExecutionUpdate({
+      namespace: 'default',
+      updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId: 'admitted' },
+    });
+    expect(polled.stage).toBe(
+      temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED,
+    );
+    const late = await createWorker(env, { taskQueue: idleQueue });
+    await late.runUntil(async () => {
+      const outcome = (await result).outcome?.success?.payloads?.[0];
+      expect(Buffer.from(outcome?.data ?? []).toString()).toBe('11');
+      await handle.signal(doneSignal);
+      await handle.result();
+    });
   });
 
   it('update-with-start starts the workflow, then reuses it', async () => {
