@@ -11,7 +11,7 @@ import { alreadyExists, invalidArgument, notFound } from './errors';
 import type { Namespace } from './namespaces';
 import { SearchAttributeError } from './visibility';
 import { i64 } from './proto';
-import { duration, durationMs, timestamp } from './time';
+import { duration, durationMs, optionalDuration, timestamp } from './time';
 import type { Failure, Payloads, SearchAttributes } from './types';
 import { type ParentInfo, type RunConfig, WorkflowRun } from './workflow-run';
 
@@ -200,8 +200,8 @@ export class Executions {
         workflowType: { name: config.workflowType },
         taskQueue: { name: config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: config.input ?? null,
-        workflowExecutionTimeout: duration(config.workflowExecutionTimeoutMs),
-        workflowRunTimeout: duration(config.workflowRunTimeoutMs),
+        workflowExecutionTimeout: optionalDuration(config.workflowExecutionTimeoutMs),
+        workflowRunTimeout: optionalDuration(config.workflowRunTimeoutMs),
         workflowTaskTimeout: duration(config.workflowTaskTimeoutMs),
         continuedExecutionRunId: origin.continuedExecutionRunId ?? '',
         initiator: origin.initiator ?? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED,
@@ -462,7 +462,7 @@ export class Executions {
           workflowType: { name: workflowType },
           taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           input: a.input ?? null,
-          workflowRunTimeout: duration(runTimeoutMs),
+          workflowRunTimeout: optionalDuration(runTimeoutMs),
           workflowTaskTimeout: duration(taskTimeoutMs),
           workflowTaskCompletedEventId: i64(completedEventId),
           backoffStartInterval: backoffMs > 0 ? duration(backoffMs) : null,
@@ -548,8 +548,8 @@ export class Executions {
     return {
       executionConfig: {
         taskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        workflowExecutionTimeout: duration(run.config.workflowExecutionTimeoutMs),
-        workflowRunTimeout: duration(run.config.workflowRunTimeoutMs),
+        workflowExecutionTimeout: optionalDuration(run.config.workflowExecutionTimeoutMs),
+        workflowRunTimeout: optionalDuration(run.config.workflowRunTimeoutMs),
         defaultWorkflowTaskTimeout: duration(run.config.workflowTaskTimeoutMs),
       },
       workflowExecutionInfo: this.executionInfo(run),

@@ -24,3 +24,8 @@ export function durationMs(d: Duration | null | undefined): number {
   if (!d) return 0;
   return Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6);
 }
+
+/** A duration field that stays unset (null) when there is none, as the server leaves it. */
+export function optionalDuration(ms: number): Duration | null {
+  return ms > 0 ? duration(ms) : null;
+}

@@ -174,6 +174,9 @@ describe('workflow executions', () => {
     expect(description.memo).toEqual({ owner: 'team-a' });
     const { BuildIds, ...custom } = description.searchAttributes;
     expect(custom).toEqual({ CustomKeywordField: ['after'], CustomIntField: [7] });
+    // Unset timeouts stay unset.
+    expect(description.raw.executionConfig?.workflowRunTimeout).toBeNull();
+    expect(description.raw.executionConfig?.workflowExecutionTimeout).toBeNull();
     // The server records the build id of the worker that completed workflow tasks.
     expect(BuildIds).toEqual(['unversioned', `unversioned:${worker.options.buildId}`]);
   });
