@@ -20,6 +20,8 @@ export interface Clock {
   schedule(atMs: number, callback: () => void): Scheduled;
   lock(): void;
   unlock(): void;
+  /** Drops every pending callback (service shutdown). */
+  close(): void;
 }
 
 /** The longest delay setTimeout accepts. */
@@ -27,6 +29,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class WallClock implements Clock {
   readonly skipsTime = false;
+  private readonly pending = new Set<NodeJS.Timeout>();
 
   now(): number {
     return Date.now();
@@ -36,16 +39,36 @@ export class WallClock implements Clock {
     // setTimeout cannot wait longer than ~24.8 days; re-arm for far deadlines.
     let handle: NodeJS.Timeout;
     const arm = () => {
+      this.pending.delete(handle);
       const delay = atMs - Date.now();
       if (delay > MAX_TIMEOUT_MS) handle = setTimeout(arm, MAX_TIMEOUT_MS);
-      else handle = setTimeout(callback, Math.max(0, delay));
+      else {
+        handle = setTimeout(
+          () => {
+            this.pending.delete(handle);
+            runSafely(callback);
+          },
+          Math.max(0, delay),
+        );
+      }
+      this.pending.add(handle);
     };
     arm();
-    return { cancel: () => clearTimeout(handle) };
+    return {
+      cancel: () => {
+        clearTimeout(handle);
+        this.pending.delete(handle);
+      },
+    };
   }
 
   lock(): void {}
   unlock(): void {}
+
+  close(): void {
+    for (const handle of this.pending) clearTimeout(handle);
+    this.pending.clear();
+  }
 }
 
 interface Entry {
@@ -98,6 +121,14 @@ export class SkippingClock implements Clock {
     this.locks++;
   }
 
+  /** Drops every pending callback (service shutdown). */
+  close(): void {
+    for (const entry of this.queue) entry.cancelled = true;
+    this.queue.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   unlock(): void {
     if (this.locks <= 0) throw failedPrecondition('Time skipping lock counter cannot go below zero');
     this.locks--;
@@ -143,14 +174,21 @@ export class SkippingClock implements Clock {
       // A running callback holds a lock so that whatever it starts is accounted before skipping.
       this.locks++;
       try {
-        entry.callback();
-      } catch (err) {
-        console.error('embedded-temporal: timer callback failed', err);
+        runSafely(entry.callback);
       } finally {
         this.locks--;
       }
     }
     this.arm();
+  }
+}
+
+/** A failing timer callback is logged, never allowed to take the service down. */
+function runSafely(callback: () => void): void {
+  try {
+    callback();
+  } catch (err) {
+    console.error('embedded-temporal: timer callback failed', err);
   }
 }
 

@@ -70,6 +70,7 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
     engine,
     shutdown: () =>
       new Promise<void>((resolve) => {
+        clock.close();
         server.tryShutdown(() => resolve());
         // Long polls would hold a graceful shutdown open: cut them after a moment.
         setTimeout(() => server.forceShutdown(), 500).unref();
