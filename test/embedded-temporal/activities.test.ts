@@ -8,6 +8,7 @@ import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { asyncActivities } from './activities';
 import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
 import {
+  activityDeadline,
   activityTimeout,
   asyncCompletion,
   cancelActivity,
@@ -117,6 +118,18 @@ describe('activities', () => {
     starts.sort((a, b) => a - b);
     // 4 per second: the fourth dispatch comes at least 750 ms after the first (less some jitter).
     expect(starts[3] - starts[0]).toBeGreaterThanOrEqual(650);
+  });
+
+  it('times out an activity that stops heartbeating', async () => {
+    expect(await (await start(activityDeadline, 'heartbeat')).result()).toBe(
+      'MAXIMUM_ATTEMPTS_REACHED: TimeoutFailure: HEARTBEAT',
+    );
+  });
+
+  it('stops retrying when the next attempt would pass the schedule-to-close budget', async () => {
+    expect(await (await start(activityDeadline, 'scheduleToClose')).result()).toBe(
+      'TIMEOUT: ApplicationFailure: failed with Transient',
+    );
   });
 
   it('completes activities asynchronously by task token and by activity id', async () => {

@@ -69,3 +69,8 @@ export async function realDelay(ms: number): Promise<void> {
 export async function startedAt(): Promise<number> {
   return Date.now();
 }
+
+/** Never heartbeats and outlasts any heartbeat timeout. */
+export async function silent(): Promise<void> {
+  await Context.current().sleep(60_000);
+}

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { QueryNotRegisteredError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import {
+  Client,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+} from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -234,6 +240,26 @@ describe('workflow executions', () => {
     const info = await handle.result();
     expect(info).toMatchObject({ historyLength: 3, taskTimeoutMs: 10_000 });
     expect(info.historySize).toBeGreaterThan(100);
+  });
+
+  it('times out a run that outlives its run timeout', async () => {
+    const handle = await env.client.workflow.start(waitForever, {
+      taskQueue,
+      workflowId: workflowId(),
+      workflowRunTimeout: '1 day',
+    });
+    started.push(handle);
+    await expect(handle.result()).rejects.toThrow('Workflow execution timed out');
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+  });
+
+  it('rejects queries on closed workflows when asked to', async () => {
+    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: workflowId(), args: [4] });
+    started.push(handle);
+    await handle.signal(finishSignal);
+    await handle.result();
+    const strict = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    await expect(strict.workflow.getHandle(handle.workflowId).query(totalQuery)).rejects.toThrow(QueryRejectedError);
   });
 
   it('pages history', async () => {

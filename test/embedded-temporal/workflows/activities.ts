@@ -6,6 +6,7 @@ import {
   isCancellation,
   proxyActivities,
   sleep,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
@@ -92,4 +93,23 @@ export async function activityTimeout(): Promise<string> {
 export async function parallelStarts(count: number): Promise<number[]> {
   const { startedAt } = proxyActivities<typeof activities>({ startToCloseTimeout: '1m' });
   return Promise.all(Array.from({ length: count }, () => startedAt()));
+}
+
+/** How an activity ended under a heartbeat timeout or a schedule-to-close budget. */
+export async function activityDeadline(kind: 'heartbeat' | 'scheduleToClose'): Promise<string> {
+  const { silent, failWith } = proxyActivities<typeof activities>(
+    kind === 'heartbeat'
+      ? { startToCloseTimeout: '1m', heartbeatTimeout: '1s', retry: { maximumAttempts: 1 } }
+      : { scheduleToCloseTimeout: '3s', retry: { initialInterval: '1s', backoffCoefficient: 2 } },
+  );
+  try {
+    if (kind === 'heartbeat') await silent();
+    else await failWith('Transient', false);
+    return 'completed';
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const cause = err.cause;
+    const detail = cause instanceof TimeoutFailure ? cause.timeoutType : cause?.message;
+    return `${err.retryState}: ${cause?.name}: ${detail}`;
+  }
 }
