@@ -2,7 +2,7 @@
 import type { temporal } from '@temporalio/proto';
 import { enums } from '../enums';
 import type { Engine } from '../engine';
-import { unimplemented } from '../errors';
+import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
 import type { Handlers } from './handler';
 
 const POLL_MAX_WAIT_MS = 60_000;
@@ -42,10 +42,10 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
       return systemInfo;
     },
     DescribeNamespace: (request: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) => {
-      const ns = request.id
+      const found = request.id
         ? engine.namespaces.all().find((n) => n.id === request.id)
         : engine.namespace(request.namespace);
-      const found = ns ?? engine.namespace(request.namespace || '\u0000missing');
+      if (!found) throw notFound(`Namespace ${request.id} is not found.`);
       return {
         namespaceInfo: {
           name: found.name,
@@ -58,6 +58,13 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
         replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
         isGlobalNamespace: false,
       };
+    },
+    RegisterNamespace: (request: temporal.api.workflowservice.v1.IRegisterNamespaceRequest) => {
+      const name = request.namespace ?? '';
+      if (!name) throw invalidArgument('Namespace name is required');
+      if (engine.namespaces.all().some((n) => n.name === name)) throw alreadyExists('Namespace already exists.');
+      engine.namespaces.register(name);
+      return {};
     },
     ListNamespaces: () => ({
       namespaces: engine.namespaces.all().map((ns) => ({
