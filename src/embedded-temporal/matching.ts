@@ -100,17 +100,6 @@ export class Matching<WR, AR> {
     return getOrCreate(this.workflowQueues, `${namespace}\u0000${name}`, () => new TaskQueue<WR>(name));
   }
 
-  /** Sticky queues are declined: a poll on one is answered empty at its deadline. */
-  stickyPoll(ctx: PollContext): Promise<undefined> {
-    return new Promise((resolve) => {
-      const timeout = setTimeout(() => resolve(undefined), Math.max(0, ctx.answerBy - Date.now()));
-      ctx.onCancel(() => {
-        clearTimeout(timeout);
-        resolve(undefined);
-      });
-    });
-  }
-
   activityQueue(namespace: string, name: string): TaskQueue<AR> {
     return getOrCreate(this.activityQueues, `${namespace}\u0000${name}`, () => new TaskQueue<AR>(name));
   }

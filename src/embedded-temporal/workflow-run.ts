@@ -29,6 +29,10 @@ export interface WorkflowTaskState {
   /** Update ids delivered with this task. */
   updateIds: string[];
   lock: ClockLock;
+  /** Bumped on every (re)dispatch: only the latest queue entry may start the task. */
+  dispatchSeq: number;
+  /** Moves the task from a sticky queue to the normal one when no sticky poller takes it. */
+  stickyFallback?: Scheduled;
 }
 
 /** What a run was started with (kept for describe, continue-as-new and retries). */
@@ -77,6 +81,8 @@ export class WorkflowRun {
   searchAttributes: SearchAttributes | null | undefined;
 
   workflowTask: WorkflowTaskState | undefined;
+  /** The sticky queue of the worker that has this run cached (see WorkflowTasks.dispatch). */
+  sticky: { queue: string; scheduleToStartMs: number } | undefined;
   /** Events that arrived while a workflow task was started: written once it completes. */
   buffered: BufferedEvent[] = [];
   /** Set when an event the workflow has not seen yet needs a new workflow task. */

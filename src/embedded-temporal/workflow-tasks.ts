@@ -13,7 +13,7 @@ import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
 import { decodeTaskToken, encodeTaskToken, type TaskToken } from './task-token';
-import { duration, timestamp } from './time';
+import { duration, durationMs, timestamp } from './time';
 import type { Command, Failure, ProtocolMessage } from './types';
 import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
 
@@ -21,6 +21,9 @@ const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutT
 type ws = typeof temporal.api.workflowservice.v1;
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 export type WorkflowTaskResponse = PollResponse;
+
+/** Used when a worker asks for stickiness without a schedule-to-start timeout. */
+const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 5_000;
 
 const CLOSING_COMMANDS = new Set<number>([
   CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
@@ -30,6 +33,9 @@ const CLOSING_COMMANDS = new Set<number>([
 ]);
 
 export class WorkflowTasks {
+  /** Runs by the sticky queue they are bound to. */
+  private readonly stickyRuns = new Map<string, Set<WorkflowRun>>();
+
   constructor(private readonly engine: Engine) {}
 
   /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
@@ -53,17 +59,76 @@ export class WorkflowTasks {
       queryIds: [],
       updateIds: [],
       lock: new ClockLock(this.engine.clock),
+      dispatchSeq: 0,
     };
     task.lock.hold();
     run.workflowTask = task;
+    this.dispatch(run, task);
+  }
+
+  /**
+   * Puts a scheduled task on the sticky queue of the worker that has the run cached (partial
+   * history), falling back to the normal queue (full history) when that worker does not take it
+   * within the sticky schedule-to-start timeout or goes away.
+   */
+  private dispatch(run: WorkflowRun, task: WorkflowTaskState): void {
+    const seq = ++task.dispatchSeq;
+    task.stickyFallback?.cancel();
+    task.stickyFallback = undefined;
+    const sticky = run.sticky;
+    if (sticky) {
+      this.engine.matching
+        .workflowQueue(run.namespace.name, sticky.queue)
+        .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, true) : undefined) });
+      task.stickyFallback = this.engine.clock.schedule(this.engine.clock.now() + sticky.scheduleToStartMs, () => {
+        if (run.workflowTask !== task || task.state !== 'scheduled' || task.dispatchSeq !== seq) return;
+        this.setSticky(run, undefined);
+        this.dispatch(run, task);
+      });
+      return;
+    }
     this.engine.matching
       .workflowQueue(run.namespace.name, run.config.taskQueue)
-      .add({ claim: (ctx) => this.start(run, task, ctx) });
+      .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, false) : undefined) });
+  }
+
+  /** Records (or clears) the sticky queue of a run, keeping the per-queue index in step. */
+  setSticky(run: WorkflowRun, sticky: WorkflowRun['sticky']): void {
+    if (run.sticky) this.stickyRuns.get(run.sticky.queue)?.delete(run);
+    run.sticky = sticky;
+    if (!sticky) return;
+    let runs = this.stickyRuns.get(sticky.queue);
+    if (!runs) {
+      runs = new Set();
+      this.stickyRuns.set(sticky.queue, runs);
+    }
+    runs.add(run);
+  }
+
+  /** A worker shut down (or a client reset stickiness): its runs go back to the normal queue. */
+  stickyQueueGone(queue: string): void {
+    const runs = this.stickyRuns.get(queue);
+    this.stickyRuns.delete(queue);
+    for (const run of runs ?? []) this.resetSticky(run);
+  }
+
+  resetSticky(run: WorkflowRun): void {
+    if (!run.sticky) return;
+    this.setSticky(run, undefined);
+    const task = run.workflowTask;
+    if (task?.state === 'scheduled') this.dispatch(run, task);
   }
 
   /** Hands a scheduled task to a poller: records WorkflowTaskStarted and arms the timeout. */
-  private start(run: WorkflowRun, task: WorkflowTaskState, ctx: PollContext): PollResponse | undefined {
+  private start(
+    run: WorkflowRun,
+    task: WorkflowTaskState,
+    ctx: PollContext,
+    partialHistory: boolean,
+  ): PollResponse | undefined {
     if (!run.isOpen || run.workflowTask !== task || task.state !== 'scheduled') return undefined;
+    task.stickyFallback?.cancel();
+    task.stickyFallback = undefined;
     // Queries and updates that arrived while scheduled ride along with this task.
     task.queryIds.push(...this.engine.queries.takeForTask(run));
     task.updateIds.push(...this.engine.updates.takeForTask(run));
@@ -96,7 +161,8 @@ export class WorkflowTasks {
       startedEventId: i64(task.startedEventId),
       attempt: task.attempt,
       backlogCountHint: i64(0),
-      history: { events: run.events.slice() },
+      // A sticky worker has the run cached: it gets the events since its last completed task.
+      history: { events: run.events.slice(partialHistory ? run.previousStartedEventId : 0) },
       workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       scheduledTime: timestamp(task.scheduledTime),
       startedTime: timestamp(task.startedTime),
@@ -167,6 +233,17 @@ export class WorkflowTasks {
       },
     });
     task.timeout?.cancel();
+    const stickyQueue = request.stickyAttributes?.workerTaskQueue?.name;
+    this.setSticky(
+      run,
+      stickyQueue
+        ? {
+            queue: stickyQueue,
+            scheduleToStartMs:
+              durationMs(request.stickyAttributes?.scheduleToStartTimeout) || DEFAULT_STICKY_SCHEDULE_TO_START_MS,
+          }
+        : undefined,
+    );
     this.engine.executions.recordBuildId(
       run,
       request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '',
@@ -359,6 +436,8 @@ export class WorkflowTasks {
 
   private retry(run: WorkflowRun, task: WorkflowTaskState, countAttempt = true): void {
     task.timeout?.cancel();
+    // The worker dropped the run from its cache when the task failed: back to full histories.
+    this.setSticky(run, undefined);
     if (countAttempt) run.workflowTaskFailures++;
     this.engine.flushBuffered(run);
     run.workflowTask = undefined;
@@ -388,9 +467,11 @@ export class WorkflowTasks {
   }
 
   dropRun(run: WorkflowRun): void {
+    this.setSticky(run, undefined);
     const task = run.workflowTask;
     if (!task) return;
     task.timeout?.cancel();
+    task.stickyFallback?.cancel();
     task.lock.release();
     // Queries delivered with a task that will never complete are answered by a legacy query task.
     this.engine.queries.requeue(run, task.queryIds);
@@ -406,10 +487,6 @@ export class WorkflowTasks {
     const ns = this.engine.namespace(request.namespace);
     const name = request.taskQueue?.name ?? '';
     if (!name) throw invalidArgument('Task queue name is required');
-    // Sticky queues are declined: their pollers only ever get empty answers.
-    if (request.taskQueue?.kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
-      return (await this.engine.matching.stickyPoll(ctx)) ?? {};
-    }
     const response = await this.engine.matching.workflowQueue(ns.name, name).poll(ctx);
     return response ?? {};
   }

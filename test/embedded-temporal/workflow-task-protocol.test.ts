@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLocalEnv } from '../helpers/temporal-env';
 
-const { CommandType, EventType, QueryResultType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const { CommandType, EventType, QueryResultType, TaskQueueKind, WorkflowTaskFailedCause } = temporal.api.enums.v1;
 const namespace = 'default';
 const payload = (value: unknown) => ({
   metadata: { encoding: Buffer.from('json/plain') },
@@ -162,6 +162,69 @@ describe('workflow task protocol', () => {
     expect(response.activityTasks?.map((t) => t.activityId)).toEqual(['eager']);
     const queued = await service().pollActivityTaskQueue({ namespace, taskQueue: { name: taskQueue } });
     expect(queued.activityId).toBe('queued');
+  });
+
+  describe('sticky queues', () => {
+    const stickyCompletion = (
+      taskToken: Uint8Array | null | undefined,
+      stickyQueue: string,
+      scheduleToStartMs: number,
+    ) =>
+      service().respondWorkflowTaskCompleted({
+        namespace,
+        taskToken,
+        commands: [
+          {
+            commandType: CommandType.COMMAND_TYPE_START_TIMER,
+            startTimerCommandAttributes: { timerId: randomUUID(), startToFireTimeout: msToTs(3_600_000) },
+          },
+        ],
+        stickyAttributes: {
+          workerTaskQueue: { name: stickyQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: 'n/a' },
+          scheduleToStartTimeout: msToTs(scheduleToStartMs),
+        },
+      });
+    const pollSticky = (stickyQueue: string) =>
+      service().pollWorkflowTaskQueue({
+        namespace,
+        taskQueue: { name: stickyQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY },
+        identity: 'sticky-worker',
+      });
+
+    it('sends the next task to the sticky queue with the events since the last completed task', async () => {
+      const taskQueue = `q-${randomUUID()}`;
+      const stickyQueue = `sticky-${randomUUID()}`;
+      const execution = await start(taskQueue);
+      const first = await poll(taskQueue);
+      await stickyCompletion(first.taskToken, stickyQueue, 60_000);
+      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      const second = await pollSticky(stickyQueue);
+      expect(Number(second.previousStartedEventId)).toBe(3);
+      expect(second.history?.events?.map((e) => Number(e.eventId))).toEqual([4, 5, 6, 7, 8]);
+    });
+
+    it('falls back to the normal queue with full history when the sticky worker does not take the task', async () => {
+      const taskQueue = `q-${randomUUID()}`;
+      const execution = await start(taskQueue);
+      const first = await poll(taskQueue);
+      await stickyCompletion(first.taskToken, `sticky-${randomUUID()}`, 200);
+      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      const second = await poll(taskQueue);
+      expect(second.history?.events?.[0].eventId?.toString()).toBe('1');
+      expect(Number(second.startedEventId)).toBe(8);
+    });
+
+    it('moves tasks off the sticky queue of a worker that shuts down', async () => {
+      const taskQueue = `q-${randomUUID()}`;
+      const stickyQueue = `sticky-${randomUUID()}`;
+      const execution = await start(taskQueue);
+      const first = await poll(taskQueue);
+      await stickyCompletion(first.taskToken, stickyQueue, 60_000);
+      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      await service().shutdownWorker({ namespace, stickyTaskQueue: stickyQueue, identity: 'sticky-worker' });
+      const second = await poll(taskQueue);
+      expect(second.history?.events).toHaveLength(8);
+    });
   });
 
   it('answers an idle poll with an empty response before the caller deadline', async () => {

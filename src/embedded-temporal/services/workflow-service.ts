@@ -75,7 +75,10 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
         },
       })),
     }),
-    ShutdownWorker: () => ({}),
+    ShutdownWorker: (r: temporal.api.workflowservice.v1.IShutdownWorkerRequest) => {
+      if (r.stickyTaskQueue) engine.workflowTasks.stickyQueueGone(r.stickyTaskQueue);
+      return {};
+    },
     StartWorkflowExecution: (r) => ex.start(r),
     SignalWorkflowExecution: (r) => ex.signal(r),
     SignalWithStartWorkflowExecution: (r) => ex.signalWithStart(r),
@@ -117,7 +120,10 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
     UpdateWorkflowExecution: (r, ctx) => engine.updates.update(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
     PollWorkflowExecutionUpdate: (r, ctx) => engine.updates.poll(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
     ExecuteMultiOperation: (r, ctx) => engine.updates.multiOperation(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
-    ResetStickyTaskQueue: () => ({}),
+    ResetStickyTaskQueue: (r: temporal.api.workflowservice.v1.IResetStickyTaskQueueRequest) => {
+      engine.workflowTasks.resetSticky(engine.findRun(r.namespace, r.execution));
+      return {};
+    },
     ListWorkflowExecutions: (r) => engine.listing.list(r),
     CountWorkflowExecutions: (r) => engine.listing.count(r),
   };
