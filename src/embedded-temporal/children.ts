@@ -3,6 +3,7 @@
  * event comes first, the started/failed event is delivered like any new event), results
  * reported to the parent, and parent close policies applied when the parent closes.
  */
+import { status as grpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
@@ -10,7 +11,6 @@ import { RpcError } from './errors';
 import { i64 } from './proto';
 import type { Failure, Payloads } from './types';
 import type { WorkflowRun } from './workflow-run';
-import { status as grpcStatus } from '@grpc/grpc-js';
 
 const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind } = enums;
 type RetryState = temporal.api.enums.v1.RetryState;

@@ -27,10 +27,8 @@ const {
   PendingActivityState,
   PendingWorkflowTaskState,
 } = enums;
-type v1 = typeof temporal.api.workflowservice.v1;
 type ContinueAsNewInitiator = temporal.api.enums.v1.ContinueAsNewInitiator;
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
-void (null as unknown as v1);
 
 const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;

@@ -3,6 +3,7 @@
  * `queries` map; with a task started, it waits for the task to complete; otherwise (or when
  * the run is closed) it goes out as a legacy query task on the normal queue.
  */
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
@@ -14,7 +15,6 @@ import { decodeTaskToken, encodeTaskToken } from './task-token';
 import { timestamp } from './time';
 import type { Payloads } from './types';
 import type { WorkflowRun } from './workflow-run';
-import { status as grpcStatus } from '@grpc/grpc-js';
 
 const { QueryResultType, QueryRejectCondition, WorkflowExecutionStatus, TaskQueueKind } = enums;
 type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;

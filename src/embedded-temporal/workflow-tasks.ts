@@ -1,6 +1,7 @@
 /**
- * Workflow tasks: scheduling, handing out (always on the normal queue with full history),
- * completion with commands, failure, and the start-to-close timeout.
+ * Workflow tasks: scheduling, handing out (on the run's sticky queue with partial history, or
+ * on the normal queue with full history), completion with commands, failure, and the
+ * start-to-close timeout.
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
@@ -18,7 +19,6 @@ import type { Command, Failure, ProtocolMessage } from './types';
 import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
 
 const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType } = enums;
-type ws = typeof temporal.api.workflowservice.v1;
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 export type WorkflowTaskResponse = PollResponse;
 
@@ -479,7 +479,7 @@ export class WorkflowTasks {
     run.buffered = [];
   }
 
-  /** Legacy query tasks, and the poll handler. */
+  /** PollWorkflowTaskQueue, on a normal or a sticky queue (legacy query tasks come through here too). */
   async poll(
     request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
     ctx: PollContext,
@@ -491,5 +491,3 @@ export class WorkflowTasks {
     return response ?? {};
   }
 }
-
-export type WorkflowServiceTypes = ws;
