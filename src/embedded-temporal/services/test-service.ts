@@ -14,21 +14,23 @@ export function testServiceHandlers(clock: SkippingClock): Handlers {
       return {};
     },
     UnlockTimeSkipping: () => {
-      clock.unlock();
+      clock.unlockExternal();
       return {};
     },
     Sleep: (r) => sleepUntil(clock.now() + durationMs(r.duration)),
     SleepUntil: (r) => sleepUntil(timestampMs(r.timestamp) ?? clock.now()),
     // Re-locks when the sleep ends, then unlocks right away so that time can skip to it.
     UnlockTimeSkippingWithSleep: (r) => {
-      const done = new Promise<object>((resolve) => {
-        clock.schedule(clock.now() + durationMs(r.duration), () => {
+      const wakeAt = clock.now() + durationMs(r.duration);
+      // Unlock first (it may fail as unbalanced); skipping starts only after this tick, once
+      // the wake-up below is queued.
+      clock.unlockExternal();
+      return new Promise<object>((resolve) => {
+        clock.schedule(wakeAt, () => {
           clock.lock();
           resolve({});
         });
       });
-      clock.unlock();
-      return done;
     },
     GetCurrentTime: () => ({ time: timestamp(clock.now()) }),
   };
