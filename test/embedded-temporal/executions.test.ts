@@ -9,12 +9,15 @@ import {
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { InjectedSinks, Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
 import {
   accumulate,
   addSignal,
+  completesOverASignal,
+  pokeSignal,
+  type SelfSignalSinks,
   cancellable,
   countdown,
   failingQuery,
@@ -260,6 +263,27 @@ describe('workflow executions', () => {
     await handle.result();
     const strict = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
     await expect(strict.workflow.getHandle(handle.workflowId).query(totalQuery)).rejects.toThrow(QueryRejectedError);
+  });
+
+  it('makes a workflow that tries to complete over a new signal see the signal first', async () => {
+    const sinkQueue = `${taskQueue}-sinks`;
+    // Filled in once started: the sink signals the workflow it runs for.
+    const target: { handle?: { signal(def: typeof pokeSignal): Promise<void> } } = {};
+    const sinks: InjectedSinks<SelfSignalSinks> = {
+      selfSignal: { send: { fn: async () => target.handle?.signal(pokeSignal), callDuringReplay: false } },
+    };
+    const withSinks = await createWorker(env, { taskQueue: sinkQueue, sinks });
+    const handle = await env.client.workflow.start(completesOverASignal, {
+      taskQueue: sinkQueue,
+      workflowId: workflowId(),
+    });
+    target.handle = handle;
+    started.push(handle);
+    expect(await withSinks.runUntil(handle.result())).toBe(1);
+    const failed = ((await handle.fetchHistory()).events ?? []).find((e) => e.workflowTaskFailedEventAttributes);
+    expect(failed?.workflowTaskFailedEventAttributes?.cause).toBe(
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    );
   });
 
   it('pages history', async () => {

@@ -5,3 +5,4 @@ export * from './executions';
 export * from './children';
 export * from './updates';
 export * from './time';
+export * from './unhandled-command';
