@@ -46,6 +46,7 @@ export interface PendingActivity {
   taskQueue: string;
   input?: Payloads | null;
   header?: Header | null;
+  priority?: temporal.api.common.v1.IPriority | null;
   scheduleToCloseMs: number;
   scheduleToStartMs: number;
   startToCloseMs: number;
@@ -123,6 +124,7 @@ export class Activities {
       taskQueue,
       input: a.input,
       header: a.header,
+      priority: a.priority,
       scheduleToCloseMs,
       scheduleToStartMs,
       startToCloseMs,
@@ -231,6 +233,7 @@ export class Activities {
       startToCloseTimeout: duration(activity.startToCloseMs),
       heartbeatTimeout: duration(activity.heartbeatMs),
       retryPolicy: activity.retryPolicy,
+      priority: activity.priority ?? null,
     };
   }
 

@@ -43,6 +43,7 @@ export class Children {
     parent: WorkflowRun,
     a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes,
     completedEventId: number,
+    userMetadata?: temporal.api.sdk.v1.IUserMetadata | null,
   ): void {
     const ns = this.engine.namespace(a.namespace || parent.namespace.name);
     const workflowType = a.workflowType?.name ?? '';
@@ -90,8 +91,11 @@ export class Children {
           header: a.header,
           memo: a.memo,
           searchAttributes,
+          priority: a.priority,
+          userMetadata: userMetadata ?? null,
         },
         {
+          root: parent.config.root ?? parent.execution,
           parent: {
             namespace: parent.namespace.name,
             namespaceId: parent.namespace.id,

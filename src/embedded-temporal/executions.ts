@@ -31,6 +31,8 @@ type ContinueAsNewInitiator = temporal.api.enums.v1.ContinueAsNewInitiator;
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 
 const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
+/** The server's default `limit.maxIDLength`. */
+const MAX_ID_LENGTH = 1000;
 const MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
 
 /** How a new run comes to be (beyond its config). */
@@ -44,6 +46,7 @@ interface RunOrigin {
   signal?: { name: string; input?: Payloads | null; header?: StartRequest['header']; identity?: string };
   runId?: string;
   parent?: ParentInfo;
+  root?: { workflowId: string; runId: string };
 }
 
 export class Executions {
@@ -116,6 +119,11 @@ export class Executions {
   ): { run: WorkflowRun; started: boolean } {
     const workflowId = request.workflowId ?? '';
     if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+    if (workflowId.length > MAX_ID_LENGTH) throw invalidArgument('WorkflowId length exceeds limit.');
+    if ((request.taskQueue?.name ?? '').length > MAX_ID_LENGTH) {
+      throw invalidArgument('TaskQueue length exceeds limit.');
+    }
+    if ((request.requestId ?? '').length > MAX_ID_LENGTH) throw invalidArgument('RequestId length exceeds limit.');
     if (!request.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
     if (!request.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
     const requestId = request.requestId ?? '';
@@ -175,6 +183,9 @@ export class Executions {
       lastCompletionResult: request.lastCompletionResult,
       continuedFailure: request.continuedFailure,
       parent: origin.parent,
+      root: origin.root,
+      priority: request.priority,
+      userMetadata: request.userMetadata,
     };
     const run = this.createRun(ns, workflowId, runId, config, {
       ...origin,
@@ -225,7 +236,10 @@ export class Executions {
           ? { workflowId: config.parent.workflowId, runId: config.parent.runId }
           : null,
         parentInitiatedEventId: i64(config.parent?.initiatedEventId ?? 0),
+        rootWorkflowExecution: config.root ?? null,
+        priority: config.priority ?? null,
       },
+      userMetadata: config.userMetadata ?? null,
     });
     if (origin.signal) {
       run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
@@ -259,8 +273,12 @@ export class Executions {
     run.runTimeout = this.engine.clock.schedule(deadline, () => {
       if (!run.isOpen) return;
       this.engine.workflowTasks.forceClose(run);
-      const decision = this.retryDecision(run, { message: 'workflow timed out' }, true);
-      // Without a retry policy a timed out run reports TIMEOUT, as the server does.
+      // At the execution expiration (or without a retry policy) there is no retry: TIMEOUT.
+      // Only a run timeout before the expiration consults the retry policy.
+      const expired = config.executionExpirationTime > 0 && this.engine.clock.now() >= config.executionExpirationTime;
+      const decision = expired
+        ? { state: RetryState.RETRY_STATE_TIMEOUT }
+        : this.retryDecision(run, { message: 'workflow timed out' }, true);
       const retry =
         decision.state === RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET
           ? { state: RetryState.RETRY_STATE_TIMEOUT }
@@ -549,6 +567,7 @@ export class Executions {
         workflowExecutionTimeout: optionalDuration(run.config.workflowExecutionTimeoutMs),
         workflowRunTimeout: optionalDuration(run.config.workflowRunTimeoutMs),
         defaultWorkflowTaskTimeout: duration(run.config.workflowTaskTimeoutMs),
+        userMetadata: run.config.userMetadata ?? null,
       },
       workflowExecutionInfo: this.executionInfo(run),
       pendingActivities: [...run.activities.values()].map((a) => ({
@@ -604,6 +623,7 @@ export class Executions {
         : null,
       executionDuration: run.closeTime !== undefined ? duration(run.closeTime - run.executionTime) : null,
       firstRunId: run.config.firstExecutionRunId,
+      rootExecution: run.config.root ?? run.execution,
       stateTransitionCount: i64(run.events.length),
       historySizeBytes: i64(run.historySizeBytes()),
     };

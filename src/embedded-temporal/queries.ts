@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
-import { invalidArgument, notFound, RpcError } from './errors';
+import { failedPrecondition, invalidArgument, notFound, RpcError } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
 import { decodeTaskToken, encodeTaskToken } from './task-token';
@@ -48,6 +48,7 @@ export class Queries {
     ) {
       return { queryRejected: { status: run.status } };
     }
+    if (!run.isOpen && !hasCompletedTask(run)) throw notReady();
     const id = randomUUID();
     const result = await new Promise<Payloads | null | undefined>((resolve, reject) => {
       const timeout = setTimeout(
@@ -79,7 +80,10 @@ export class Queries {
 
   private route(run: WorkflowRun, id: string): void {
     const task = run.workflowTask;
-    if (task?.state === 'started') {
+    if (!hasCompletedTask(run)) {
+      // Nothing to query before the first workflow task completes: wait for it.
+      run.heldQueryIds.push(id);
+    } else if (task?.state === 'started') {
       run.heldQueryIds.push(id);
     } else if (task?.state === 'scheduled') {
       // Picked up by `takeForTask` when the task is handed out.
@@ -124,6 +128,7 @@ export class Queries {
 
   /** Query ids to deliver with a workflow task that is being handed out. */
   takeForTask(run: WorkflowRun): string[] {
+    if (!hasCompletedTask(run)) return [];
     const ids = run.heldQueryIds.filter((id) => this.pending.has(id));
     run.heldQueryIds = [];
     return ids;
@@ -162,12 +167,19 @@ export class Queries {
   afterTask(run: WorkflowRun): void {
     if (run.workflowTask?.state === 'scheduled') return;
     if (run.workflowTask?.state === 'started') return;
+    if (run.isOpen && !hasCompletedTask(run)) return;
     const ids = run.heldQueryIds;
     run.heldQueryIds = [];
     for (const id of ids) if (this.pending.has(id)) this.dispatchLegacy(run, id);
   }
 
   runClosed(run: WorkflowRun): void {
+    if (!hasCompletedTask(run)) {
+      const ids = run.heldQueryIds;
+      run.heldQueryIds = [];
+      for (const id of ids) this.pending.get(id)?.reject(notReady());
+      return;
+    }
     this.afterTask(run);
   }
 
@@ -179,4 +191,13 @@ export class Queries {
     else query.reject(invalidArgument(request.errorMessage || request.failure?.message || 'query failed'));
     return {};
   }
+}
+
+function hasCompletedTask(run: WorkflowRun): boolean {
+  return run.previousStartedEventId > 0;
+}
+
+/** A run closed before any workflow task completed has no state a worker could query. */
+function notReady(): RpcError {
+  return failedPrecondition('workflow execution has no completed workflow task to query');
 }

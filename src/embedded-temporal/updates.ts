@@ -7,7 +7,8 @@
 import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
-import { invalidArgument, notFound } from './errors';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { invalidArgument, notFound, RpcError } from './errors';
 import { i64 } from './proto';
 import type { ProtocolMessage } from './types';
 import type { WorkflowRun } from './workflow-run';
@@ -18,6 +19,8 @@ type UpdateRequest = temporal.api.update.v1.IRequest;
 type Outcome = temporal.api.update.v1.IOutcome;
 
 const TYPE_PREFIX = 'type.googleapis.com/';
+/** The server's default `history.maxInFlightUpdates`. */
+const MAX_IN_FLIGHT_UPDATES = 10;
 const REQUEST_TYPE = `${TYPE_PREFIX}temporal.api.update.v1.Request`;
 
 interface UpdateState {
@@ -74,6 +77,16 @@ export class Updates {
     const existing = this.updates.get(key(run.runId, id));
     if (existing) return existing;
     if (!run.isOpen) throw notFound('workflow execution already completed');
+    let inFlight = 0;
+    for (const other of this.updates.values()) {
+      if (other.run === run && other.stage !== Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) inFlight++;
+    }
+    if (inFlight >= MAX_IN_FLIGHT_UPDATES) {
+      throw new RpcError(
+        grpcStatus.RESOURCE_EXHAUSTED,
+        `limit on number of concurrent in-flight updates has been reached (${MAX_IN_FLIGHT_UPDATES})`,
+      );
+    }
     const state: UpdateState = {
       id,
       run,
@@ -83,6 +96,11 @@ export class Updates {
     };
     this.updates.set(key(run.runId, id), state);
     run.pendingUpdateIds.push(id);
+    // An update ends a start delay (like signal-with-start), so the first task carries it.
+    if (run.firstTaskBackoff) {
+      run.firstTaskBackoff.cancel();
+      run.firstTaskBackoff = undefined;
+    }
     // A started task picks it up on completion (a new task is scheduled for it).
     this.engine.workflowTasks.schedule(run);
     return state;
@@ -218,6 +236,17 @@ export class Updates {
     for (const [k, state] of this.updates) {
       if (state.run !== run) continue;
       if (state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) continue;
+      if (state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED) {
+        // Accepted but unfinished: completed with the failure the server reports.
+        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, {
+          failure: {
+            message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+            source: 'Server',
+            applicationFailureInfo: { type: 'AcceptedUpdateCompletedWorkflow', nonRetryable: true },
+          },
+        });
+        continue;
+      }
       this.updates.delete(k);
       state.error = notFound('workflow execution already completed');
       for (const waiter of [...state.waiters]) waiter();

@@ -55,6 +55,10 @@ export interface RunConfig {
   parent?: ParentInfo;
   lastCompletionResult?: Payloads | null;
   continuedFailure?: Failure | null;
+  priority?: temporal.api.common.v1.IPriority | null;
+  /** Root of a child chain (unset for a top-level run). */
+  root?: { workflowId: string; runId: string };
+  userMetadata?: temporal.api.sdk.v1.IUserMetadata | null;
 }
 
 export interface ParentInfo {

@@ -18,9 +18,13 @@ import { duration, durationMs, timestamp } from './time';
 import type { Command, Failure, ProtocolMessage } from './types';
 import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
 
-const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType } = enums;
+const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } =
+  enums;
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 export type WorkflowTaskResponse = PollResponse;
+
+const SUGGEST_CAN_HISTORY_EVENTS = 4096;
+const SUGGEST_CAN_HISTORY_BYTES = 4 * 1024 * 1024;
 
 /** Used when a worker asks for stickiness without a schedule-to-start timeout. */
 const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 5_000;
@@ -132,12 +136,23 @@ export class WorkflowTasks {
     // Queries and updates that arrived while scheduled ride along with this task.
     task.queryIds.push(...this.engine.queries.takeForTask(run));
     task.updateIds.push(...this.engine.updates.takeForTask(run));
+    const historySize = run.historySizeBytes();
+    // The server's default thresholds for suggesting continue-as-new.
+    const suggestions: temporal.api.enums.v1.SuggestContinueAsNewReason[] = [];
+    if (historySize >= SUGGEST_CAN_HISTORY_BYTES) {
+      suggestions.push(SuggestContinueAsNewReason.SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
+    }
+    if (run.events.length >= SUGGEST_CAN_HISTORY_EVENTS) {
+      suggestions.push(SuggestContinueAsNewReason.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
+    }
     task.startedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
       workflowTaskStartedEventAttributes: {
         scheduledEventId: i64(task.scheduledEventId),
         identity: ctx.identity,
         requestId: randomUUID(),
-        historySizeBytes: i64(run.historySizeBytes()),
+        historySizeBytes: i64(historySize),
+        suggestContinueAsNew: suggestions.length > 0,
+        suggestContinueAsNewReasons: suggestions,
       },
     });
     task.state = 'started';
@@ -220,13 +235,16 @@ export class WorkflowTasks {
       throw invalidArgument(problem.message);
     }
 
+    const buildId =
+      request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '';
     const completedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
       workflowTaskCompletedEventAttributes: {
         scheduledEventId: i64(task.scheduledEventId),
         startedEventId: i64(task.startedEventId),
         identity,
-        binaryChecksum: request.binaryChecksum ?? '',
-        workerVersion: request.workerVersionStamp ?? null,
+        binaryChecksum: request.binaryChecksum || buildId,
+        // Core reads the build id back from here (workflowInfo().currentBuildId on replay).
+        workerVersion: buildId ? { buildId, useVersioning: request.workerVersionStamp?.useVersioning ?? false } : null,
         sdkMetadata: request.sdkMetadata ?? null,
         meteringMetadata: request.meteringMetadata ?? null,
         deployment: request.deployment ?? null,
@@ -244,10 +262,7 @@ export class WorkflowTasks {
           }
         : undefined,
     );
-    this.engine.executions.recordBuildId(
-      run,
-      request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '',
-    );
+    this.engine.executions.recordBuildId(run, buildId);
     run.previousStartedEventId = task.startedEventId;
     run.workflowTaskFailures = 0;
 
@@ -266,7 +281,12 @@ export class WorkflowTasks {
           needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
           continue;
         }
+        const firstEvent = run.events.length;
         needsTask = this.applyCommand(run, command, completedEventId, identity, eagerActivities) || needsTask;
+        // The command's summary/details go on the event it produced.
+        if (command.userMetadata && run.events.length > firstEvent) {
+          run.events[firstEvent].userMetadata = command.userMetadata;
+        }
       }
       // Messages without a command (rejections) are handled after the commands.
       for (const message of messages) {
@@ -346,7 +366,12 @@ export class WorkflowTasks {
       }
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
         const memo = command.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? {};
-        run.memo = { fields: { ...(run.memo?.fields ?? {}), ...(memo.fields ?? {}) } };
+        const fields = { ...(run.memo?.fields ?? {}) };
+        for (const [key, value] of Object.entries(memo.fields ?? {})) {
+          if (isNilPayload(value)) delete fields[key];
+          else fields[key] = value;
+        }
+        run.memo = { fields };
         run.append(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, {
           workflowPropertiesModifiedEventAttributes: {
             workflowTaskCompletedEventId: i64(completedEventId),
@@ -372,7 +397,12 @@ export class WorkflowTasks {
         );
         return false;
       case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        engine.children.start(run, command.startChildWorkflowExecutionCommandAttributes ?? {}, completedEventId);
+        engine.children.start(
+          run,
+          command.startChildWorkflowExecutionCommandAttributes ?? {},
+          completedEventId,
+          command.userMetadata,
+        );
         return false;
       case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
         engine.external.signal(run, command.signalExternalWorkflowExecutionCommandAttributes ?? {}, completedEventId);
@@ -490,4 +520,11 @@ export class WorkflowTasks {
     const response = await this.engine.matching.workflowQueue(ns.name, name).poll(ctx);
     return response ?? {};
   }
+}
+
+/** A memo value that deletes its key on upsert, as the server merges memos. */
+function isNilPayload(payload: temporal.api.common.v1.IPayload): boolean {
+  const data = payload.data ? Buffer.from(payload.data).toString('utf8') : '';
+  const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString('utf8') : '';
+  return encoding === 'binary/null' || data === '' || data === 'null' || data === '[]';
 }

@@ -101,21 +101,24 @@ describe('workflow task protocol', () => {
     const taskQueue = `q-${randomUUID()}`;
     const execution = await start(taskQueue);
     const query = { queryType: 'state' };
-    // No worker has polled yet: the query rides along with the scheduled task. (Both calls share
-    // one HTTP/2 connection, so the service sees the query before the poll.)
+    const timer = (timerId: string) => ({
+      commandType: CommandType.COMMAND_TYPE_START_TIMER,
+      startTimerCommandAttributes: { timerId, startToFireTimeout: msToTs(3_600_000) },
+    });
+    const first = await poll(taskQueue);
+    await service().respondWorkflowTaskCompleted({ namespace, taskToken: first.taskToken, commands: [timer('1')] });
+    // A signal schedules a task; no worker has polled it yet, so the query rides along with it.
+    // (Both calls share one HTTP/2 connection, so the service sees the query before the poll.)
+    await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'wake' });
     const viaMap = service().queryWorkflow({ namespace, execution, query });
     const task = await poll(taskQueue);
     const [queryId] = Object.keys(task.queries ?? {});
     expect(task.queries?.[queryId]?.queryType).toBe('state');
     expect(task.query).toBeFalsy();
-    const timer = {
-      commandType: CommandType.COMMAND_TYPE_START_TIMER,
-      startTimerCommandAttributes: { timerId: '1', startToFireTimeout: msToTs(3_600_000) },
-    };
     await service().respondWorkflowTaskCompleted({
       namespace,
       taskToken: task.taskToken,
-      commands: [timer],
+      commands: [timer('2')],
       queryResults: {
         [queryId]: { resultType: QueryResultType.QUERY_RESULT_TYPE_ANSWERED, answer: { payloads: [payload('map')] } },
       },
@@ -129,8 +132,8 @@ describe('workflow task protocol', () => {
       .catch((err: unknown) => err);
     const queryTask = await poll(taskQueue);
     expect(queryTask.query?.queryType).toBe('state');
-    expect(Number(queryTask.previousStartedEventId)).toBe(3);
-    expect(queryTask.history?.events?.length).toBe(5);
+    expect(Number(queryTask.previousStartedEventId)).toBe(8);
+    expect(queryTask.history?.events?.length).toBe(10);
     await service().respondQueryTaskCompleted({
       namespace,
       taskToken: queryTask.taskToken,
