@@ -22,6 +22,7 @@ import {
   countdown,
   failingQuery,
   failsFirstTask,
+  memoEdits,
   ownInfo,
   finishSignal,
   retriedWorkflow,
@@ -284,6 +285,13 @@ describe('workflow executions', () => {
     expect(failed?.workflowTaskFailedEventAttributes?.cause).toBe(
       temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
     );
+  });
+
+  it('deletes memo keys upserted with null', async () => {
+    const handle = await env.client.workflow.start(memoEdits, { taskQueue, workflowId: workflowId() });
+    started.push(handle);
+    await handle.result();
+    expect((await handle.describe()).memo).toEqual({ alpha: 'a' });
   });
 
   it('pages history', async () => {

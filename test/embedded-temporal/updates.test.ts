@@ -5,7 +5,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
-import { counter, doneSignal, incrementUpdate, validatedUpdate } from './workflows';
+import {
+  closesOverAnUpdate,
+  counter,
+  doneSignal,
+  incrementUpdate,
+  neverFinishesUpdate,
+  validatedUpdate,
+} from './workflows';
 
 describe('updates', () => {
   let env: TestWorkflowEnvironment;
@@ -86,6 +93,39 @@ describe('updates', () => {
       await handle.signal(doneSignal);
       await handle.result();
     });
+  });
+
+  it('fails an accepted update whose workflow completes first', async () => {
+    const handle = await env.client.workflow.start(closesOverAnUpdate, {
+      taskQueue,
+      workflowId: `upd-${randomUUID()}`,
+    });
+    started.push(handle);
+    const update = await handle.startUpdate(neverFinishesUpdate, { waitForStage: 'ACCEPTED' });
+    await handle.signal(doneSignal);
+    await handle.result();
+    const err = await update.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((err as WorkflowUpdateFailedError).cause).toMatchObject({
+      type: 'AcceptedUpdateCompletedWorkflow',
+      message: expect.stringMatching(/Workflow completed before the Update completed/),
+    });
+  });
+
+  it('delivers an update to a workflow still in its start delay, ending the delay', async () => {
+    const handle = await env.client.workflow.start(counter, {
+      taskQueue,
+      workflowId: `upd-${randomUUID()}`,
+      args: [1],
+      startDelay: '10000 days',
+    });
+    started.push(handle);
+    const before = await env.currentTimeMs();
+    expect(await handle.executeUpdate(incrementUpdate, { args: [1] })).toBe(2);
+    // The update ran without skipping the delay.
+    expect((await env.currentTimeMs()) - before).toBeLessThan(86_400_000);
+    await handle.signal(doneSignal);
+    expect(await handle.result()).toBe(2);
   });
 
   it('update-with-start starts the workflow, then reuses it', async () => {

@@ -8,6 +8,7 @@ import {
   isCancellation,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -89,4 +90,10 @@ export async function failsFirstTask(): Promise<number> {
 export async function ownInfo(): Promise<{ historyLength: number; historySize: number; taskTimeoutMs: number }> {
   const { historyLength, historySize, taskTimeoutMs } = workflowInfo();
   return { historyLength, historySize, taskTimeoutMs };
+}
+
+/** Sets two memo keys, then deletes one. */
+export async function memoEdits(): Promise<void> {
+  upsertMemo({ alpha: 'a', bravo: 'b' });
+  upsertMemo({ bravo: null });
 }

@@ -30,3 +30,15 @@ export async function counter(start: number): Promise<number> {
   await condition(() => done);
   return value;
 }
+
+export const neverFinishesUpdate = defineUpdate<void>('neverFinishes');
+
+/** Accepts an update whose handler never returns, then completes on `done`. */
+export async function closesOverAnUpdate(): Promise<void> {
+  let done = false;
+  setHandler(neverFinishesUpdate, () => condition(() => false));
+  setHandler(doneSignal, () => {
+    done = true;
+  });
+  await condition(() => done);
+}
