@@ -1,10 +1,18 @@
 import { status } from '@grpc/grpc-js';
 
 /** An error answered to the caller with a specific gRPC status (never crashes the service). */
+/** A `google.rpc.Status` detail: the SDK maps some of these to typed errors. */
+export interface ErrorDetail {
+  /** Full name of the detail message, e.g. `temporal.api.errordetails.v1.NamespaceNotFoundFailure`. */
+  type: string;
+  value: Uint8Array;
+}
+
 export class RpcError extends Error {
   constructor(
     readonly code: status,
     message: string,
+    readonly details: ErrorDetail[] = [],
   ) {
     super(message);
     this.name = 'RpcError';

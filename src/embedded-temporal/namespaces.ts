@@ -1,6 +1,7 @@
 /** Namespaces, each with its own search attribute registry. */
 import { randomUUID } from 'node:crypto';
-import { notFound } from './errors';
+import { status } from '@grpc/grpc-js';
+import { RpcError } from './errors';
 import { SearchAttributeRegistry } from './visibility';
 
 /** Custom attributes the dev server and the test server register out of the box (SDK tests use them). */
@@ -35,11 +36,21 @@ export class Namespaces {
 
   get(name: string | null | undefined): Namespace {
     const ns = this.byName.get(name || 'default');
-    if (!ns) throw notFound(`Namespace ${name} is not found.`);
+    if (!ns) throw namespaceNotFound(name ?? '');
     return ns;
   }
 
   all(): Namespace[] {
     return [...this.byName.values()];
   }
+}
+
+/** NOT_FOUND with the NamespaceNotFoundFailure detail the client turns into NamespaceNotFoundError. */
+export function namespaceNotFound(namespace: string): RpcError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK proto module is loaded only when needed
+  const { temporal } = require('@temporalio/proto') as typeof import('@temporalio/proto');
+  const failure = temporal.api.errordetails.v1.NamespaceNotFoundFailure.encode({ namespace }).finish();
+  return new RpcError(status.NOT_FOUND, `Namespace ${namespace} is not found.`, [
+    { type: 'temporal.api.errordetails.v1.NamespaceNotFoundFailure', value: failure },
+  ]);
 }

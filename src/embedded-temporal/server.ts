@@ -124,7 +124,7 @@ function implement(
           (response) => callback(null, response ?? {}),
           (err: unknown) => {
             if (err instanceof RpcError) {
-              callback({ code: err.code, details: err.message });
+              callback({ code: err.code, details: err.message, metadata: statusDetails(err) });
               return;
             }
             log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -143,4 +143,19 @@ function implement(
 function requestEncoding(call: grpc.ServerUnaryCall<unknown, unknown>): string {
   const base = (call as unknown as { call?: { incomingEncoding?: unknown } }).call;
   return typeof base?.incomingEncoding === 'string' ? base.incomingEncoding : 'identity';
+}
+
+/** `grpc-status-details-bin` (a `google.rpc.Status` with the error's details), when it has any. */
+function statusDetails(err: RpcError): grpc.Metadata | undefined {
+  if (err.details.length === 0) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK proto module is loaded only when needed
+  const { google } = require('@temporalio/proto') as typeof import('@temporalio/proto');
+  const encoded = google.rpc.Status.encode({
+    code: err.code,
+    message: err.message,
+    details: err.details.map((d) => ({ type_url: `type.googleapis.com/${d.type}`, value: d.value })),
+  }).finish();
+  const metadata = new grpc.Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(encoded));
+  return metadata;
 }

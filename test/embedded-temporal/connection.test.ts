@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { NamespaceNotFoundError } from '@temporalio/common';
 import { grpc as grpcProto, temporal } from '@temporalio/proto';
 import { type EmbeddedTemporal, startEmbeddedTemporal } from '../../src/embedded-temporal/server';
 
@@ -46,6 +47,14 @@ describe('connection-level RPCs (in-process service)', () => {
     expect(namespaces?.map((n) => n.namespaceInfo?.name).sort()).toEqual(['default', 'second']);
     const byId = await connection.workflowService.describeNamespace({ id: namespaceInfo?.id ?? '' });
     expect(byId.namespaceInfo?.name).toBe('default');
+  });
+
+  it('reports an unknown namespace as NamespaceNotFoundError, even for async completion', async () => {
+    const client = new Client({ connection, namespace: 'nowhere' });
+    await expect(client.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' })).rejects.toThrow(
+      NamespaceNotFoundError,
+    );
+    await expect(client.activity.complete(new Uint8Array([1, 2, 3]), 'x')).rejects.toThrow(NamespaceNotFoundError);
   });
 
   it('registers command-line search attributes and answers health checks', async () => {

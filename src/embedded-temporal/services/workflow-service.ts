@@ -11,6 +11,20 @@ const QUERY_MAX_WAIT_MS = 60_000;
 const UPDATE_MAX_WAIT_MS = 20_000;
 
 export function workflowServiceHandlers(engine: Engine, serverVersion: string): Handlers {
+  const handlers = rawHandlers(engine, serverVersion);
+  // Every call naming a namespace fails with NamespaceNotFound first if it does not exist
+  // (before, e.g., an async completion's task token is looked at).
+  for (const [method, handler] of Object.entries(handlers)) {
+    if (method === 'RegisterNamespace') continue;
+    handlers[method] = (request, ctx) => {
+      if (typeof request?.namespace === 'string' && request.namespace) engine.namespace(request.namespace);
+      return handler(request, ctx);
+    };
+  }
+  return handlers;
+}
+
+function rawHandlers(engine: Engine, serverVersion: string): Handlers {
   const ex = engine.executions;
   const act = engine.activities;
   const systemInfo = {
