@@ -47,6 +47,8 @@ interface RunOrigin {
   runId?: string;
   parent?: ParentInfo;
   root?: { workflowId: string; runId: string };
+  /** Eager start: the first task is kept off the queue for the caller to take. */
+  eager?: boolean;
 }
 
 export class Executions {
@@ -108,8 +110,15 @@ export class Executions {
 
   start(request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
     const ns = this.engine.namespace(request.namespace);
-    const { run, started } = this.startRun(ns, request, {});
-    return { runId: run.runId, started, status: run.status };
+    const eager = request.requestEagerExecution === true;
+    const { run, started } = this.startRun(ns, request, { eager });
+    // Eager start: the first workflow task goes back to the caller (core asks only when one of
+    // its workers has reserved a slot for it).
+    const eagerWorkflowTask =
+      started && request.requestEagerExecution
+        ? this.engine.workflowTasks.startEagerly(run, request.identity ?? '')
+        : undefined;
+    return { runId: run.runId, started, status: run.status, eagerWorkflowTask: eagerWorkflowTask ?? null };
   }
 
   startRun(
@@ -258,7 +267,7 @@ export class Executions {
         this.engine.workflowTasks.schedule(run);
       });
     } else {
-      this.engine.workflowTasks.schedule(run);
+      this.engine.workflowTasks.schedule(run, !origin.eager);
     }
     return run;
   }

@@ -43,7 +43,7 @@ export class WorkflowTasks {
   constructor(private readonly engine: Engine) {}
 
   /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
-  schedule(run: WorkflowRun): void {
+  schedule(run: WorkflowRun, dispatch = true): void {
     if (!run.isOpen || run.workflowTask || run.firstTaskBackoff) return;
     const attempt = run.workflowTaskFailures + 1;
     const scheduledEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
@@ -67,7 +67,7 @@ export class WorkflowTasks {
     };
     task.lock.hold();
     run.workflowTask = task;
-    this.dispatch(run, task);
+    if (dispatch) this.dispatch(run, task);
   }
 
   /**
@@ -121,6 +121,21 @@ export class WorkflowTasks {
     this.setSticky(run, undefined);
     const task = run.workflowTask;
     if (task?.state === 'scheduled') this.dispatch(run, task);
+  }
+
+  /** Starts the run's scheduled task for the caller of an eager start (its queue entry goes stale). */
+  startEagerly(run: WorkflowRun, identity: string): PollResponse | undefined {
+    const task = run.workflowTask;
+    if (!task || task.state !== 'scheduled') return undefined;
+    task.dispatchSeq++;
+    const response = this.start(
+      run,
+      task,
+      { identity, answerBy: 0, isCancelled: () => false, onCancel: () => undefined },
+      false,
+    );
+    if (!response) this.dispatch(run, task);
+    return response;
   }
 
   /** Hands a scheduled task to a poller: records WorkflowTaskStarted and arms the timeout. */

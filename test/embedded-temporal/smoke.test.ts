@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLocalEnv, createTimeSkippingEnv } from '../helpers/temporal-env';
 import { createWorker, replayAll, uniqueTaskQueue } from './helpers/worker';
@@ -38,5 +39,24 @@ describe.each([
       return handle;
     });
     await replayAll(env.client, [handle]);
+  });
+
+  it("starts a workflow eagerly through a client on the worker's native connection", async () => {
+    const taskQueue = uniqueTaskQueue('eager');
+    const worker = await createWorker(env, { taskQueue });
+    const client = new Client({ connection: env.nativeConnection, namespace: env.namespace ?? 'default' });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start(signalTimerActivities, {
+        taskQueue,
+        workflowId: `eager-${randomUUID()}`,
+        args: ['Eve', 10],
+        requestEagerStart: true,
+        // A lost eager task would only be retried after this: the test would hang, not pass.
+        workflowTaskTimeout: '1h',
+      });
+      expect(handle.eagerlyStarted).toBe(true);
+      await handle.signal(approveSignal, 'Grace');
+      expect(await handle.result()).toBe('Hello, Eve; approved by Grace; 42; attempt 1');
+    });
   });
 });
