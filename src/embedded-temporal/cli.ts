@@ -25,6 +25,7 @@ export function parseArgs(args: string[]): EmbeddedTemporalOptions & { logLevel:
     port: 7233,
     namespaces: ['default'],
     searchAttributes: {},
+    dynamicConfig: {},
     logLevel: 'warn',
   };
   for (let i = 2; i < args.length; i++) {
@@ -67,6 +68,13 @@ export function parseArgs(args: string[]): EmbeddedTemporalOptions & { logLevel:
       case '--log-level':
         options.logLevel = value();
         break;
+      case '--dynamic-config-value': {
+        const spec = value();
+        const at = spec.indexOf('=');
+        if (at <= 0) throw new Error(`--dynamic-config-value: expected key=value, got ${spec}`);
+        (options.dynamicConfig as Record<string, string>)[spec.slice(0, at)] = spec.slice(at + 1);
+        break;
+      }
       default:
         if (!flag.startsWith('-')) throw new Error(`unexpected argument: ${arg}`);
         // Other flags (--log-format, --dynamic-config-value, --db-filename, ...) take a value.

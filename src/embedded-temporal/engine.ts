@@ -28,6 +28,8 @@ export class Engine {
   readonly namespaces = new Namespaces();
   readonly matching = new Matching<WorkflowTaskResponse, ActivityTaskResponse>();
   readonly runs = new Map<string, WorkflowRun>();
+  /** Payload limits workers enforce (reported by DescribeNamespace). */
+  limits = { blobSizeLimitError: 2 * 1024 * 1024, memoSizeLimitError: 2 * 1024 * 1024 };
   /** Run ids per `namespace\0workflowId`, oldest first; the last one is the current run. */
   private readonly chains = new Map<string, string[]>();
 

@@ -24,6 +24,12 @@ export interface EmbeddedTemporalOptions {
   namespaces?: string[];
   /** `Name` → type name as the CLI takes it (`Keyword`, `Int`, ...), registered in every namespace. */
   searchAttributes?: Record<string, string>;
+  /**
+   * `--dynamic-config-value key=value` settings. Used: `limit.blobSize.error` and
+   * `limit.memoSize.error` (bytes), which workers learn through DescribeNamespace; others are
+   * accepted and ignored.
+   */
+  dynamicConfig?: Record<string, string>;
   log?: (message: string) => void;
 }
 
@@ -37,6 +43,7 @@ export interface EmbeddedTemporal {
 export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): Promise<EmbeddedTemporal> {
   const clock: Clock = options.mode === 'test-server' ? new SkippingClock(1) : new WallClock();
   const engine = new Engine({ clock, namespaces: options.namespaces?.length ? options.namespaces : ['default'] });
+  engine.limits = payloadLimits(options.dynamicConfig ?? {});
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
     for (const ns of engine.namespaces.all()) ns.searchAttributes.add(name, type);
   }
@@ -158,4 +165,20 @@ function statusDetails(err: RpcError): grpc.Metadata | undefined {
   const metadata = new grpc.Metadata();
   metadata.set('grpc-status-details-bin', Buffer.from(encoded));
   return metadata;
+}
+
+/** The server's payload limits (defaults 2 MiB each), overridable by dynamic config. */
+function payloadLimits(config: Record<string, string>): { blobSizeLimitError: number; memoSizeLimitError: number } {
+  const read = (key: string, fallback: number) => {
+    const raw = config[key];
+    if (raw === undefined) return fallback;
+    const value = Number(raw.replace(/^"|"$/g, ''));
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`dynamic config ${key}: not a positive integer: ${raw}`);
+    return value;
+  };
+  return {
+    blobSizeLimitError: read('limit.blobSize.error', 2 * 1024 * 1024),
+    memoSizeLimitError: read('limit.memoSize.error', 2 * 1024 * 1024),
+  };
 }

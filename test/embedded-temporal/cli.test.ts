@@ -39,6 +39,7 @@ describe('embedded-temporal command line', () => {
       host: '0.0.0.0',
       namespaces: ['default', 'other'],
       searchAttributes: { AgentVerificationId: 'Keyword', Score: 'Int' },
+      dynamicConfig: { 'frontend.enableUpdateWorkflowExecution': 'true' },
       logLevel: 'warn',
     });
   });

@@ -8,7 +8,12 @@ describe('connection-level RPCs (in-process service)', () => {
   let service: EmbeddedTemporal;
   let connection: Connection;
   beforeAll(async () => {
-    service = await startEmbeddedTemporal({ mode: 'dev-server', port: 0, searchAttributes: { Region: 'Keyword' } });
+    service = await startEmbeddedTemporal({
+      mode: 'dev-server',
+      port: 0,
+      searchAttributes: { Region: 'Keyword' },
+      dynamicConfig: { 'limit.blobSize.error': '10240', 'frontend.enableUpdateWorkflowExecution': 'true' },
+    });
     connection = await Connection.connect({ address: service.address });
   });
   afterAll(async () => {
@@ -36,6 +41,9 @@ describe('connection-level RPCs (in-process service)', () => {
       state: temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_REGISTERED,
       capabilities: { syncUpdate: true, asyncUpdate: true },
     });
+    // Workers enforce these payload limits themselves; dynamic config can lower them.
+    expect(namespaceInfo?.limits?.blobSizeLimitError?.toString()).toBe('10240');
+    expect(namespaceInfo?.limits?.memoSizeLimitError?.toString()).toBe(String(2 * 1024 * 1024));
     await expect(connection.workflowService.describeNamespace({ namespace: 'nope' })).rejects.toMatchObject({
       code: status.NOT_FOUND,
     });

@@ -3,6 +3,7 @@ import type { temporal } from '@temporalio/proto';
 import { enums } from '../enums';
 import type { Engine } from '../engine';
 import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
+import { i64 } from '../proto';
 import type { Handlers } from './handler';
 
 const POLL_MAX_WAIT_MS = 60_000;
@@ -67,6 +68,10 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
           state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
           description: 'embedded-temporal namespace',
           capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
+          limits: {
+            blobSizeLimitError: i64(engine.limits.blobSizeLimitError),
+            memoSizeLimitError: i64(engine.limits.memoSizeLimitError),
+          },
         },
         config: { workflowExecutionRetentionTtl: { seconds: 86_400, nanos: 0 } },
         replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
