@@ -23,11 +23,7 @@ afterAll(async () => {
 it('continues as new during a long decision wait and keeps the check whole', async () => {
   const event = lc.newEvent({ options: { pollInterval: '1 hour' } });
   const handle = await lc.start(event);
-  const { agentVerificationId } = await lc.waitForStatus(
-    handle,
-    (s) => s.stage === 'awaiting_decision',
-    'awaiting_decision',
-  );
+  const { agentVerificationId } = await lc.waitForStage(handle, 'awaiting_decision');
   const id = agentVerificationId as string;
   const reads = lc.sim.requestCount('percent.getAgentVerification');
 

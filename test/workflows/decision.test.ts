@@ -28,7 +28,7 @@ const at = (status: CheckStatus, stage: Stage): number =>
   Date.parse(status.stages.find((s) => s.stage === stage)?.at ?? 'missing');
 
 async function awaitingDecision(handle: CheckHandle): Promise<string> {
-  const status = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
+  const status = await lc.waitForStage(handle, 'awaiting_decision');
   return status.agentVerificationId as string;
 }
 

@@ -24,6 +24,7 @@ import {
   verificationStatusChangedSignal,
   WORKFLOW_TYPE,
   type CheckStatus,
+  type Stage,
   type VerificationStatusChanged,
 } from '../../src/workflows/definitions';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
@@ -51,6 +52,13 @@ export interface Lifecycle {
   start(event: OnboardingEvent): Promise<StartedCheck>;
   /** Queries `status` until `accept` holds, advancing (virtual) time a second between tries. */
   waitForStatus(handle: CheckHandle, accept: (status: CheckStatus) => boolean, what: string): Promise<CheckStatus>;
+  /** `waitForStatus` until the check is at `stage`. */
+  waitForStage(handle: CheckHandle, stage: Stage): Promise<CheckStatus>;
+  /**
+   * Once the check awaits the decision: sets its verification's status at the simulated Percent
+   * and relays the webhook that sends. Returns the verification id.
+   */
+  decide(handle: CheckHandle, status: 'approved' | 'rejected', rejectionReasonCode?: string): Promise<string>;
   /** Relays a received Percent webhook (signature checked, mapped as the ingress does) to the check. */
   relayWebhook(handle: CheckHandle, eventId: string): Promise<void>;
   /** Id of the latest webhook received for a verification. */
@@ -226,6 +234,18 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
         await tick();
       }
       throw new Error(`${handle.workflowId} never reached ${what}; last status: ${JSON.stringify(last)}`);
+    },
+
+    waitForStage(handle, stage) {
+      return lifecycle.waitForStatus(handle, (s) => s.stage === stage, stage);
+    },
+
+    async decide(handle, status, rejectionReasonCode) {
+      const { agentVerificationId } = await lifecycle.waitForStage(handle, 'awaiting_decision');
+      const id = agentVerificationId as string;
+      await sim.percent.setStatus(id, status, rejectionReasonCode ? { rejectionReasonCode } : {});
+      await lifecycle.relayWebhook(handle, lifecycle.latestEventId(id));
+      return id;
     },
 
     async relayWebhook(handle, eventId) {

@@ -33,18 +33,6 @@ const at = (status: CheckStatus, stage: Stage): number =>
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-async function decide(handle: CheckHandle, status: 'approved' | 'rejected', rejectionReasonCode?: string) {
-  const { agentVerificationId } = await lc.waitForStatus(
-    handle,
-    (s) => s.stage === 'awaiting_decision',
-    'awaiting_decision',
-  );
-  const id = agentVerificationId as string;
-  await lc.sim.percent.setStatus(id, status, rejectionReasonCode ? { rejectionReasonCode } : {});
-  await lc.relayWebhook(handle, lc.latestEventId(id));
-  return id;
-}
-
 async function failureOf(handle: CheckHandle): Promise<WorkflowFailedError> {
   const err = await handle.result().then(
     () => undefined,
@@ -59,7 +47,7 @@ describe('backgroundCheck', () => {
     const event = lc.newEvent();
     const handle = await lc.start(event);
 
-    const waiting = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
+    const waiting = await lc.waitForStage(handle, 'awaiting_decision');
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([event.asyncRequestId]);
     const mine = lc.sim.percent.verifications().filter((v) => v.email === event.agent.email);
     expect(mine).toHaveLength(1);
@@ -76,7 +64,7 @@ describe('backgroundCheck', () => {
     await lc.relayWebhook(handle, lc.latestEventId(mine[0].id));
     await lc.waitForStatus(handle, (s) => s.verificationStatus === 'pending_review', 'pending_review');
 
-    await decide(handle, 'approved');
+    await lc.decide(handle, 'approved');
     const result = await handle.result();
     expect(result).toEqual({
       outcome: 'approved',
@@ -106,11 +94,11 @@ describe('backgroundCheck', () => {
     const event = lc.newEvent({ asyncRequestId: undefined });
     const asyncRequestId = lc.sim.attestr.addAsyncRequest('work');
     const handle = await lc.start(event);
-    await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_async_request', 'awaiting_async_request');
+    await lc.waitForStage(handle, 'awaiting_async_request');
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([]);
 
     await handle.signal(asyncRequestReadySignal, { asyncRequestId });
-    await decide(handle, 'approved');
+    await lc.decide(handle, 'approved');
     expect(await handle.result()).toMatchObject({ outcome: 'approved', asyncRequestId });
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([asyncRequestId]);
     expect(stagesOf(await handle.query(statusQuery))).toEqual([
@@ -126,12 +114,12 @@ describe('backgroundCheck', () => {
     const event = lc.newEvent({ asyncRequestId: undefined });
     const asyncRequestId = lc.sim.attestr.addAsyncRequest('document');
     const handle = await lc.start(event);
-    await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_async_request', 'awaiting_async_request');
+    await lc.waitForStage(handle, 'awaiting_async_request');
 
     await lc.env.sleep('6 days');
     expect((await handle.query(statusQuery)).stage).toBe('awaiting_async_request');
     await handle.signal(asyncRequestReadySignal, { asyncRequestId });
-    await decide(handle, 'approved');
+    await lc.decide(handle, 'approved');
     await handle.result();
 
     const final = await handle.query(statusQuery);
@@ -184,7 +172,7 @@ describe('backgroundCheck', () => {
     const decided = await Promise.all(
       codes.map(async (code) => {
         const handle = await lc.start(lc.newEvent());
-        return { code, handle, id: await decide(handle, 'rejected', code) };
+        return { code, handle, id: await lc.decide(handle, 'rejected', code) };
       }),
     );
     // One result() at a time: each one locks and unlocks the test server's time skipping.
@@ -202,11 +190,7 @@ describe('backgroundCheck', () => {
   it('ends rejected at once when the decision comes while it waits for the async request', async () => {
     const event = lc.newEvent({ asyncRequestId: undefined });
     const handle = await lc.start(event);
-    const { agentVerificationId } = await lc.waitForStatus(
-      handle,
-      (s) => s.stage === 'awaiting_async_request',
-      'awaiting_async_request',
-    );
+    const { agentVerificationId } = await lc.waitForStage(handle, 'awaiting_async_request');
     const id = agentVerificationId as string;
     await lc.sim.percent.setStatus(id, 'rejected', { rejectionReasonCode: 'user_verification_expired' });
     await lc.relayWebhook(handle, lc.latestEventId(id));
@@ -240,7 +224,7 @@ describe('backgroundCheck', () => {
 
   it('ends cancelled when cancelled while waiting', async () => {
     const handle = await lc.start(lc.newEvent({ asyncRequestId: undefined }));
-    await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_async_request', 'awaiting_async_request');
+    await lc.waitForStage(handle, 'awaiting_async_request');
 
     await handle.cancel();
     const err = await failureOf(handle);

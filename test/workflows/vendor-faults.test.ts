@@ -37,14 +37,7 @@ const at = (status: CheckStatus, stage: Stage, nth = 0): number =>
   Date.parse(status.stages.filter((s) => s.stage === stage)[nth]?.at ?? 'missing');
 
 async function approve(handle: CheckHandle) {
-  const { agentVerificationId } = await lc.waitForStatus(
-    handle,
-    (s) => s.stage === 'awaiting_decision',
-    'awaiting_decision',
-  );
-  const id = agentVerificationId as string;
-  await lc.sim.percent.setStatus(id, 'approved');
-  await lc.relayWebhook(handle, lc.latestEventId(id));
+  await lc.decide(handle, 'approved');
   return handle.result();
 }
 
@@ -97,7 +90,7 @@ describe('vendor faults', () => {
     lc.sim.injectFault('attestr.associate', fault, { times: 1 });
     const handle = await lc.start(event);
 
-    const blocked = await lc.waitForStatus(handle, (s) => s.stage === 'blocked', 'blocked');
+    const blocked = await lc.waitForStage(handle, 'blocked');
     expect(blocked.blockedReason).toMatch(reason);
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([]);
     // What the Temporal UI shows as the check's current details.
@@ -107,7 +100,7 @@ describe('vendor faults', () => {
     expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.stage)).toBe('blocked');
 
     await handle.signal(resumeSignal, {});
-    const resumed = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
+    const resumed = await lc.waitForStage(handle, 'awaiting_decision');
     expect(resumed.blockedReason).toBeUndefined();
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([event.asyncRequestId]);
     expect(stagesOf(resumed)).toEqual([
@@ -126,10 +119,10 @@ describe('vendor faults', () => {
     const event = lc.newEvent();
     lc.sim.injectFault('attestr.associate', { kind: 'attestrError', code: 4293 }, { times: 1 });
     const handle = await lc.start(event);
-    await lc.waitForStatus(handle, (s) => s.stage === 'blocked', 'blocked');
+    await lc.waitForStage(handle, 'blocked');
 
     await lc.env.sleep('1 hour');
-    const unblocked = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
+    const unblocked = await lc.waitForStage(handle, 'awaiting_decision');
     expect(at(unblocked, 'associating', 1) - at(unblocked, 'blocked')).toBeGreaterThanOrEqual(HOUR);
     expect(lc.sim.attestr.profileItems(event.profileId)).toEqual([event.asyncRequestId]);
     expect((await approve(handle)).outcome).toBe('approved');

@@ -43,7 +43,7 @@ it('creates exactly one verification when the worker is replaced mid-check', asy
 
   const second = await lc.startWorkers();
   try {
-    const status = await lc.waitForStatus(handle, (s) => s.stage === 'awaiting_decision', 'awaiting_decision');
+    const status = await lc.waitForStage(handle, 'awaiting_decision');
     const mine = lc.sim.percent.verifications().filter((v) => v.email === event.agent.email);
     expect(mine).toHaveLength(1);
     expect(status.agentVerificationId).toBe(mine[0].id);
