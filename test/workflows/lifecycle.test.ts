@@ -5,6 +5,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../../src/failure-types';
+import { REJECTION_REASON_CODES } from '../../src/vendors/percent/schemas';
 import {
   asyncRequestReadySignal,
   searchAttributes,
@@ -153,22 +154,7 @@ describe('backgroundCheck', () => {
   });
 
   it('ends rejected with each rejection reason code, known or new', async () => {
-    const codes = [
-      'validation_request_failed',
-      'user_verification_expired',
-      'user_failed_percent_review',
-      'reapply',
-      'fake_email_used',
-      'no_online_presence',
-      'nonprofit_association_expired',
-      'invalid_documentation',
-      'fake_documentation',
-      'mismatched_information',
-      'blank_corrupted_documentation',
-      'suspicious_application',
-      'other',
-      'a_code_percent_adds_next_year',
-    ];
+    const codes = [...REJECTION_REASON_CODES, 'a_code_percent_adds_next_year'];
     const decided = await Promise.all(
       codes.map(async (code) => {
         const handle = await lc.start(lc.newEvent());
