@@ -6,10 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TimeSkippingWorkflowClient, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createDataConverter } from '../../src/codec';
 import { runExportCli } from '../../src/replay/export-cli';
 import { runReplayCli } from '../../src/replay/cli';
+import { installQuietRuntime } from '../../src/replay/quiet-runtime';
 import { codecEnv } from '../helpers/codec-keys';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import type { GreetInput } from './workflows/greet-types';
@@ -23,10 +24,7 @@ let dir: string;
 const codecKeys = codecEnv('2026-11');
 
 beforeAll(async () => {
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-  });
+  installQuietRuntime();
   env = await createTimeSkippingEnv();
   bundle = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, 'workflows', 'greet-v1.ts'),

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { runReplayCli } from '../../src/replay/cli';
+import { installQuietRuntime } from '../../src/replay/quiet-runtime';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { recordScenario, SCENARIOS, startRecording } from './golden/scenarios';
 
@@ -19,10 +20,7 @@ const TIMER_FIRST = path.join(__dirname, 'workflows', 'lifecycle-timer-first.ts'
 const PATCHED = path.join(__dirname, 'workflows', 'lifecycle-patched.ts');
 
 beforeAll(() => {
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-  });
+  installQuietRuntime();
 });
 
 async function replay(args: string[]) {

@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDataConverter } from '../../src/codec';
 import { runReplayCli } from '../../src/replay/cli';
 import type { History } from '../../src/replay/history-file';
 import { bundleWorkflows } from '../../src/worker';
+import { installQuietRuntime } from '../../src/replay/quiet-runtime';
 import { codecEnv } from '../helpers/codec-keys';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { recordScenario, SCENARIOS, startRecording, SYNTHETIC_AGENT } from './golden/scenarios';
@@ -22,10 +22,7 @@ let dir: string;
 const keys = codecEnv('2026-11');
 
 beforeAll(async () => {
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-  });
+  installQuietRuntime();
   [env, dir] = await Promise.all([createTimeSkippingEnv(), mkdtemp(path.join(os.tmpdir(), 'personal-data-'))]);
 });
 

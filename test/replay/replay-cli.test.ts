@@ -6,9 +6,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { EncryptionCodec, parseKeyRing } from '../../src/codec';
 import { runReplayCli } from '../../src/replay/cli';
+import { installQuietRuntime } from '../../src/replay/quiet-runtime';
 import { codecKeysValue, randomKey } from '../helpers/codec-keys';
 import { AGENT, patchedHistory, v1History } from './greet-histories';
 
@@ -19,10 +20,7 @@ let dir: string;
 const bundles = {} as Record<Version, string>;
 
 beforeAll(async () => {
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-  });
+  installQuietRuntime();
   dir = await mkdtemp(path.join(os.tmpdir(), 'replay-test-'));
   // Bundled once here, then passed as --bundle: the worker's prebuilt-bundle path.
   for (const version of VERSIONS) {
