@@ -4,16 +4,17 @@ import { percent, validAgent } from './client';
 type Envelope = { data: AgentVerification };
 type ErrorBody = { error: { code: string; title: string; message: string; reasons?: string[] } };
 
+// Each test gets fresh simulators: verifications and idempotency keys never leak between tests.
+let sim: VendorSimulators;
+let api: ReturnType<typeof percent>;
+
+beforeEach(async () => {
+  sim = await startVendorSimulators();
+  api = percent(sim);
+});
+afterEach(() => sim.close());
+
 describe('Percent simulator: agent verifications', () => {
-  let sim: VendorSimulators;
-  let api: ReturnType<typeof percent>;
-
-  beforeEach(async () => {
-    sim = await startVendorSimulators();
-    api = percent(sim);
-  });
-  afterEach(() => sim.close());
-
   it('creates a verification and reads it back', async () => {
     const created = await api.create({ ...validAgent, title: 'Director', language: 'en-GB' }, 'key-1');
     expect(created.status).toBe(200);
@@ -89,15 +90,6 @@ describe('Percent simulator: agent verifications', () => {
 });
 
 describe('Percent simulator: idempotency', () => {
-  let sim: VendorSimulators;
-  let api: ReturnType<typeof percent>;
-
-  beforeEach(async () => {
-    sim = await startVendorSimulators();
-    api = percent(sim);
-  });
-  afterEach(() => sim.close());
-
   it('same key and same body (any key order) gives the same verification, created once', async () => {
     const first = await api.create(validAgent, 'check-42');
     const reordered = Object.fromEntries(Object.entries(validAgent).reverse());
