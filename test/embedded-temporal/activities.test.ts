@@ -2,11 +2,9 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { asyncActivities } from './activities';
-import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { useWorkerSuite } from './helpers/suite';
+import { uniqueTaskQueue } from './helpers/worker';
 import {
   activityDeadline,
   activityTimeout,
@@ -19,28 +17,15 @@ import {
 } from './workflows';
 
 describe('activities', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('activities');
-  const started: StartedWorkflow[] = [];
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    worker = await createWorker(env, { taskQueue });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-      await replayAll(env.client, started);
-    }
-    await env?.teardown();
-  });
+  const suite = useWorkerSuite({ name: 'activities' });
+  const { taskQueue, started } = suite;
 
   const start = async <A extends unknown[], R>(workflow: (...args: A) => Promise<R>, ...args: A) => {
-    const handle = await env.client.workflow.start(workflow, { taskQueue, workflowId: `act-${randomUUID()}`, args });
+    const handle = await suite.env.client.workflow.start(workflow, {
+      taskQueue,
+      workflowId: `act-${randomUUID()}`,
+      args,
+    });
     started.push(handle);
     return handle;
   };
@@ -105,9 +90,8 @@ describe('activities', () => {
 
   it('spaces activity dispatch by the maxTaskQueueActivitiesPerSecond of the polling worker', async () => {
     const limitedQueue = uniqueTaskQueue('rate-limited');
-    const limited = await createWorker(env, { taskQueue: limitedQueue, maxTaskQueueActivitiesPerSecond: 4 });
-    const starts = await limited.runUntil(async () => {
-      const handle = await env.client.workflow.start(parallelStarts, {
+    const starts = await suite.withWorker({ taskQueue: limitedQueue, maxTaskQueueActivitiesPerSecond: 4 }, async () => {
+      const handle = await suite.env.client.workflow.start(parallelStarts, {
         taskQueue: limitedQueue,
         workflowId: `rate-${randomUUID()}`,
         args: [4],
@@ -136,13 +120,13 @@ describe('activities', () => {
     const byToken = once(asyncActivities, 'started');
     const first = await start(asyncCompletion);
     const [token] = (await byToken) as [Uint8Array];
-    await env.client.activity.complete(token, 'by token');
+    await suite.env.client.activity.complete(token, 'by token');
     expect(await first.result()).toBe('by token');
 
     const byId = once(asyncActivities, 'started');
     const second = await start(asyncCompletion);
     await byId;
-    await env.client.activity.complete({ workflowId: second.workflowId, activityId: '1' }, 'by id');
+    await suite.env.client.activity.complete({ workflowId: second.workflowId, activityId: '1' }, 'by id');
     expect(await second.result()).toBe('by id');
   });
 });

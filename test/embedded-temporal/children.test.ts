@@ -1,36 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
-import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { useWorkerSuite } from './helpers/suite';
 import { cancellable, cancelOther, childTimesOut, parentAbandonsNothing, parentOfChildren } from './workflows';
 
 describe('child workflows and external workflows', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('children');
-  const started: StartedWorkflow[] = [];
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    worker = await createWorker(env, { taskQueue });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-      await replayAll(env.client, started);
-    }
-    await env?.teardown();
-  });
+  const suite = useWorkerSuite({ name: 'children' });
+  const { taskQueue, started } = suite;
 
   it('runs children to a result and a failure, and signals a child by id', async () => {
     const workflowId = `parent-${randomUUID()}`;
-    const handle = await env.client.workflow.start(parentOfChildren, { taskQueue, workflowId });
+    const handle = await suite.env.client.workflow.start(parentOfChildren, { taskQueue, workflowId });
     started.push(handle);
     expect(await handle.result()).toEqual({
       doubled: 42,
@@ -39,7 +19,7 @@ describe('child workflows and external workflows', () => {
     });
     const description = await handle.describe();
     expect(description.raw.pendingChildren).toEqual([]);
-    const children = await env.client.workflow.list({ query: `WorkflowType = 'childDouble'` });
+    const children = await suite.env.client.workflow.list({ query: `WorkflowType = 'childDouble'` });
     const ids: string[] = [];
     for await (const child of children)
       if (child.parentExecution?.workflowId === workflowId) ids.push(child.workflowId);
@@ -47,27 +27,33 @@ describe('child workflows and external workflows', () => {
   });
 
   it('terminates open children when the parent closes (parent close policy)', async () => {
-    const handle = await env.client.workflow.start(parentAbandonsNothing, {
+    const handle = await suite.env.client.workflow.start(parentAbandonsNothing, {
       taskQueue,
       workflowId: `parent-${randomUUID()}`,
     });
     started.push(handle);
     const childId = await handle.result();
-    const child = env.client.workflow.getHandle(childId);
+    const child = suite.env.client.workflow.getHandle(childId);
     const err = await child.result().catch((e: unknown) => e);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
   });
 
   it('reports a child that timed out with retry state TIMEOUT', async () => {
-    const handle = await env.client.workflow.start(childTimesOut, { taskQueue, workflowId: `parent-${randomUUID()}` });
+    const handle = await suite.env.client.workflow.start(childTimesOut, {
+      taskQueue,
+      workflowId: `parent-${randomUUID()}`,
+    });
     started.push(handle);
     expect(await handle.result()).toBe('TIMEOUT: TimeoutFailure');
   });
 
   it('cancels an external workflow', async () => {
-    const target = await env.client.workflow.start(cancellable, { taskQueue, workflowId: `target-${randomUUID()}` });
+    const target = await suite.env.client.workflow.start(cancellable, {
+      taskQueue,
+      workflowId: `target-${randomUUID()}`,
+    });
     started.push(target);
-    const canceller = await env.client.workflow.start(cancelOther, {
+    const canceller = await suite.env.client.workflow.start(cancelOther, {
       taskQueue,
       workflowId: `canceller-${randomUUID()}`,
       args: [target.workflowId],

@@ -8,10 +8,8 @@ import {
 } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { InjectedSinks, Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
-import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import type { InjectedSinks } from '@temporalio/worker';
+import { useWorkerSuite } from './helpers/suite';
 import {
   accumulate,
   addSignal,
@@ -35,32 +33,19 @@ import {
 const { EventType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 
 describe('workflow executions', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('executions');
-  const started: StartedWorkflow[] = [];
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    worker = await createWorker(env, { taskQueue });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-      await replayAll(env.client, started);
-    }
-    await env?.teardown();
-  });
+  const suite = useWorkerSuite({ name: 'executions' });
+  const { taskQueue, started } = suite;
 
   const workflowId = () => `exec-${randomUUID()}`;
   const eventTypes = async (handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }) =>
     ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
 
   it('delivers signals in order and answers queries, passing a failed query error through', async () => {
-    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: workflowId(), args: [1] });
+    const handle = await suite.env.client.workflow.start(accumulate, {
+      taskQueue,
+      workflowId: workflowId(),
+      args: [1],
+    });
     started.push(handle);
     await handle.signal(addSignal, 2);
     await handle.signal(addSignal, 3);
@@ -76,7 +61,7 @@ describe('workflow executions', () => {
 
   it('signal-with-start starts once, then signals the running execution', async () => {
     const id = workflowId();
-    const first = await env.client.workflow.signalWithStart(accumulate, {
+    const first = await suite.env.client.workflow.signalWithStart(accumulate, {
       taskQueue,
       workflowId: id,
       args: [10],
@@ -84,7 +69,7 @@ describe('workflow executions', () => {
       signalArgs: [1],
     });
     started.push({ workflowId: id, firstExecutionRunId: first.signaledRunId });
-    const second = await env.client.workflow.signalWithStart(accumulate, {
+    const second = await suite.env.client.workflow.signalWithStart(accumulate, {
       taskQueue,
       workflowId: id,
       args: [999],
@@ -98,12 +83,12 @@ describe('workflow executions', () => {
 
   it('applies workflow id conflict and reuse policies', async () => {
     const id = workflowId();
-    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] });
+    const handle = await suite.env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] });
     started.push(handle);
-    await expect(env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] })).rejects.toThrow(
+    await expect(suite.env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [0] })).rejects.toThrow(
       WorkflowExecutionAlreadyStartedError,
     );
-    const existing = await env.client.workflow.start(accumulate, {
+    const existing = await suite.env.client.workflow.start(accumulate, {
       taskQueue,
       workflowId: id,
       args: [0],
@@ -113,14 +98,14 @@ describe('workflow executions', () => {
     await handle.signal(finishSignal);
     await handle.result();
     await expect(
-      env.client.workflow.start(accumulate, {
+      suite.env.client.workflow.start(accumulate, {
         taskQueue,
         workflowId: id,
         args: [0],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
     ).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
-    const again = await env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [5] });
+    const again = await suite.env.client.workflow.start(accumulate, { taskQueue, workflowId: id, args: [5] });
     started.push(again);
     expect(again.firstExecutionRunId).not.toBe(handle.firstExecutionRunId);
     await again.signal(finishSignal);
@@ -128,7 +113,7 @@ describe('workflow executions', () => {
   });
 
   it('cancels a workflow on request', async () => {
-    const handle = await env.client.workflow.start(cancellable, { taskQueue, workflowId: workflowId() });
+    const handle = await suite.env.client.workflow.start(cancellable, { taskQueue, workflowId: workflowId() });
     started.push(handle);
     await handle.cancel();
     const err = await handle.result().catch((e: unknown) => e);
@@ -140,7 +125,7 @@ describe('workflow executions', () => {
   });
 
   it('terminates a workflow', async () => {
-    const handle = await env.client.workflow.start(waitForever, { taskQueue, workflowId: workflowId() });
+    const handle = await suite.env.client.workflow.start(waitForever, { taskQueue, workflowId: workflowId() });
     started.push(handle);
     await handle.terminate('enough');
     const err = await handle.result().catch((e: unknown) => e);
@@ -153,13 +138,13 @@ describe('workflow executions', () => {
   });
 
   it('follows continue-as-new to the last run', async () => {
-    const handle = await env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [3] });
+    const handle = await suite.env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [3] });
     started.push(handle);
     expect(await handle.result()).toBe(4);
   });
 
   it('retries a failed workflow under its retry policy', async () => {
-    const handle = await env.client.workflow.start(retriedWorkflow, {
+    const handle = await suite.env.client.workflow.start(retriedWorkflow, {
       taskQueue,
       workflowId: workflowId(),
       args: [3],
@@ -170,7 +155,7 @@ describe('workflow executions', () => {
   });
 
   it('keeps memo and typed search attributes, and applies upserts', async () => {
-    const handle = await env.client.workflow.start(upserting, {
+    const handle = await suite.env.client.workflow.start(upserting, {
       taskQueue,
       workflowId: workflowId(),
       args: ['after'],
@@ -188,11 +173,11 @@ describe('workflow executions', () => {
     expect(description.raw.executionConfig?.workflowRunTimeout).toBeNull();
     expect(description.raw.executionConfig?.workflowExecutionTimeout).toBeNull();
     // The server records the build id of the worker that completed workflow tasks.
-    expect(BuildIds).toEqual(['unversioned', `unversioned:${worker.options.buildId}`]);
+    expect(BuildIds).toEqual(['unversioned', `unversioned:${suite.worker.options.buildId}`]);
   });
 
   it('delays the first workflow task by the start delay', async () => {
-    const handle = await env.client.workflow.start(startTimes, {
+    const handle = await suite.env.client.workflow.start(startTimes, {
       taskQueue,
       workflowId: workflowId(),
       startDelay: '1 day',
@@ -209,15 +194,15 @@ describe('workflow executions', () => {
 
   it('lets signal-with-start end a start delay', async () => {
     const workflowId = `delayed-${randomUUID()}`;
-    const before = await env.currentTimeMs();
-    const handle = await env.client.workflow.start(accumulate, {
+    const before = await suite.env.currentTimeMs();
+    const handle = await suite.env.client.workflow.start(accumulate, {
       taskQueue,
       workflowId,
       args: [1],
       startDelay: '1 day',
     });
     started.push(handle);
-    await env.client.workflow.signalWithStart(accumulate, {
+    await suite.env.client.workflow.signalWithStart(accumulate, {
       taskQueue,
       workflowId,
       args: [1],
@@ -226,20 +211,20 @@ describe('workflow executions', () => {
     });
     // Answered by the worker before any time was skipped: the delay no longer applies.
     expect(await handle.query(totalQuery)).toBe(3);
-    expect((await env.currentTimeMs()) - before).toBeLessThan(86_400_000);
+    expect((await suite.env.currentTimeMs()) - before).toBeLessThan(86_400_000);
     await handle.signal(finishSignal);
     expect(await handle.result()).toBe(3);
   });
 
   it('retries a failed workflow task', async () => {
-    const handle = await env.client.workflow.start(failsFirstTask, { taskQueue, workflowId: workflowId() });
+    const handle = await suite.env.client.workflow.start(failsFirstTask, { taskQueue, workflowId: workflowId() });
     started.push(handle);
     expect(await handle.result()).toBe(6);
     expect(await eventTypes(handle)).toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   });
 
   it('tells the workflow its history length and size and its task timeout', async () => {
-    const handle = await env.client.workflow.start(ownInfo, { taskQueue, workflowId: workflowId() });
+    const handle = await suite.env.client.workflow.start(ownInfo, { taskQueue, workflowId: workflowId() });
     started.push(handle);
     const info = await handle.result();
     expect(info).toMatchObject({ historyLength: 3, taskTimeoutMs: 10_000 });
@@ -247,7 +232,7 @@ describe('workflow executions', () => {
   });
 
   it('times out a run that outlives its run timeout', async () => {
-    const handle = await env.client.workflow.start(waitForever, {
+    const handle = await suite.env.client.workflow.start(waitForever, {
       taskQueue,
       workflowId: workflowId(),
       workflowRunTimeout: '1 day',
@@ -258,11 +243,15 @@ describe('workflow executions', () => {
   });
 
   it('rejects queries on closed workflows when asked to', async () => {
-    const handle = await env.client.workflow.start(accumulate, { taskQueue, workflowId: workflowId(), args: [4] });
+    const handle = await suite.env.client.workflow.start(accumulate, {
+      taskQueue,
+      workflowId: workflowId(),
+      args: [4],
+    });
     started.push(handle);
     await handle.signal(finishSignal);
     await handle.result();
-    const strict = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
+    const strict = new Client({ connection: suite.env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
     await expect(strict.workflow.getHandle(handle.workflowId).query(totalQuery)).rejects.toThrow(QueryRejectedError);
   });
 
@@ -273,14 +262,13 @@ describe('workflow executions', () => {
     const sinks: InjectedSinks<SelfSignalSinks> = {
       selfSignal: { send: { fn: async () => target.handle?.signal(pokeSignal), callDuringReplay: false } },
     };
-    const withSinks = await createWorker(env, { taskQueue: sinkQueue, sinks });
-    const handle = await env.client.workflow.start(completesOverASignal, {
+    const handle = await suite.env.client.workflow.start(completesOverASignal, {
       taskQueue: sinkQueue,
       workflowId: workflowId(),
     });
     target.handle = handle;
     started.push(handle);
-    expect(await withSinks.runUntil(handle.result())).toBe(1);
+    expect(await suite.withWorker({ taskQueue: sinkQueue, sinks }, () => handle.result())).toBe(1);
     const failed = ((await handle.fetchHistory()).events ?? []).find((e) => e.workflowTaskFailedEventAttributes);
     expect(failed?.workflowTaskFailedEventAttributes?.cause).toBe(
       temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
@@ -288,21 +276,21 @@ describe('workflow executions', () => {
   });
 
   it('deletes memo keys upserted with null', async () => {
-    const handle = await env.client.workflow.start(memoEdits, { taskQueue, workflowId: workflowId() });
+    const handle = await suite.env.client.workflow.start(memoEdits, { taskQueue, workflowId: workflowId() });
     started.push(handle);
     await handle.result();
     expect((await handle.describe()).memo).toEqual({ alpha: 'a' });
   });
 
   it('pages history', async () => {
-    const handle = await env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [0] });
+    const handle = await suite.env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [0] });
     started.push(handle);
     await handle.result();
     const full = (await handle.fetchHistory()).events ?? [];
     const paged: temporal.api.history.v1.IHistoryEvent[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await env.client.workflowService.getWorkflowExecutionHistory({
+      const page = await suite.env.client.workflowService.getWorkflowExecutionHistory({
         namespace: 'default',
         execution: { workflowId: handle.workflowId },
         maximumPageSize: 2,

@@ -2,30 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createLocalEnv } from '../helpers/temporal-env';
-import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { useWorkerSuite } from './helpers/suite';
 import { accumulate, finishSignal, upserting } from './workflows';
 
 const region = defineSearchAttributeKey('Region', SearchAttributeType.KEYWORD);
 const score = defineSearchAttributeKey('Score', SearchAttributeType.INT);
 
 describe('list, count and search attributes (dev-server mode)', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('listing');
-  const started: StartedWorkflow[] = [];
+  const suite = useWorkerSuite({
+    name: 'listing',
+    mode: 'local',
+    searchAttributes: { Region: 'KEYWORD', Score: 'INT' },
+  });
+  const { taskQueue, started } = suite;
   const batch = randomUUID();
 
   beforeAll(async () => {
-    env = await createLocalEnv({ Region: 'KEYWORD', Score: 'INT' });
-    worker = await createWorker(env, { taskQueue });
-    running = worker.run();
     // Three running and two completed executions, tagged with this batch.
     for (const [i, regionName] of ['eu', 'eu', 'us', 'us', 'apac'].entries()) {
-      const handle = await env.client.workflow.start(accumulate, {
+      const handle = await suite.env.client.workflow.start(accumulate, {
         taskQueue,
         workflowId: `list-${batch}-${i}`,
         args: [i],
@@ -42,18 +37,10 @@ describe('list, count and search attributes (dev-server mode)', () => {
       }
     }
   });
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-      await replayAll(env.client, started);
-    }
-    await env?.teardown();
-  });
 
   const ids = async (query: string) => {
     const found: string[] = [];
-    for await (const execution of env.client.workflow.list({ query })) found.push(execution.workflowId);
+    for await (const execution of suite.env.client.workflow.list({ query })) found.push(execution.workflowId);
     return found.sort();
   };
   const inBatch = `WorkflowId STARTS_WITH 'list-${batch}'`;
@@ -78,7 +65,7 @@ describe('list, count and search attributes (dev-server mode)', () => {
 
   it('returns typed search attributes and memo with each execution', async () => {
     const executions = [];
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = 'list-${batch}-2'` })) {
+    for await (const execution of suite.env.client.workflow.list({ query: `WorkflowId = 'list-${batch}-2'` })) {
       executions.push(execution);
     }
     expect(executions).toHaveLength(1);
@@ -88,20 +75,20 @@ describe('list, count and search attributes (dev-server mode)', () => {
   });
 
   it('counts, grouped by execution status', async () => {
-    expect((await env.client.workflow.count(inBatch)).count).toBe(5);
-    const grouped = await env.client.workflow.count(`${inBatch} GROUP BY ExecutionStatus`);
+    expect((await suite.env.client.workflow.count(inBatch)).count).toBe(5);
+    const grouped = await suite.env.client.workflow.count(`${inBatch} GROUP BY ExecutionStatus`);
     const counts = Object.fromEntries(grouped.groups.map((g) => [g.groupValues[0], g.count]));
     expect(counts).toEqual({ Running: 3, Completed: 2 });
   });
 
   it('answers a bad query with INVALID_ARGUMENT naming the problem', async () => {
-    await expect(env.client.workflow.count(`NoSuchAttribute = 'x'`)).rejects.toMatchObject({
+    await expect(suite.env.client.workflow.count(`NoSuchAttribute = 'x'`)).rejects.toMatchObject({
       cause: { code: status.INVALID_ARGUMENT, details: expect.stringContaining('NoSuchAttribute') },
     });
   });
 
   it('registers and lists search attributes through the operator service', async () => {
-    const operator = env.connection.operatorService;
+    const operator = suite.env.connection.operatorService;
     await operator.addSearchAttributes({
       namespace: 'default',
       searchAttributes: { Tier: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT },
@@ -119,7 +106,7 @@ describe('list, count and search attributes (dev-server mode)', () => {
 
   it('rejects a start with an undefined search attribute', async () => {
     await expect(
-      env.client.workflow.start(upserting, {
+      suite.env.client.workflow.start(upserting, {
         taskQueue,
         workflowId: `bad-${randomUUID()}`,
         args: ['x'],

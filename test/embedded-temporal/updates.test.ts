@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
-import { createWorker, replayAll, type StartedWorkflow, uniqueTaskQueue } from './helpers/worker';
+import { useWorkerSuite } from './helpers/suite';
+import { uniqueTaskQueue } from './helpers/worker';
 import {
   closesOverAnUpdate,
   counter,
@@ -15,28 +13,11 @@ import {
 } from './workflows';
 
 describe('updates', () => {
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('updates');
-  const started: StartedWorkflow[] = [];
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    worker = await createWorker(env, { taskQueue });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    if (worker) {
-      worker.shutdown();
-      await running;
-      await replayAll(env.client, started);
-    }
-    await env?.teardown();
-  });
+  const suite = useWorkerSuite({ name: 'updates' });
+  const { taskQueue, started } = suite;
 
   it('executes updates, rejects in the validator, and dedupes by update id', async () => {
-    const handle = await env.client.workflow.start(counter, {
+    const handle = await suite.env.client.workflow.start(counter, {
       taskQueue,
       workflowId: `upd-${randomUUID()}`,
       args: [10],
@@ -58,7 +39,7 @@ describe('updates', () => {
 
   it('answers an update poll without wait policy at once, with the admitted stage', async () => {
     const idleQueue = uniqueTaskQueue('no-worker-yet');
-    const handle = await env.client.workflow.start(counter, {
+    const handle = await suite.env.client.workflow.start(counter, {
       taskQueue: idleQueue,
       workflowId: `upd-${randomUUID()}`,
       args: [10],
@@ -67,7 +48,7 @@ describe('updates', () => {
     // Both raw calls share one connection and no client-side preprocessing: the service sees the
     // update before the poll.
     const { UpdateWorkflowExecutionLifecycleStage: Stage } = temporal.api.enums.v1;
-    const result = env.client.workflowService.updateWorkflowExecution({
+    const result = suite.env.client.workflowService.updateWorkflowExecution({
       namespace: 'default',
       workflowExecution: { workflowId: handle.workflowId },
       waitPolicy: { lifecycleStage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
@@ -75,19 +56,18 @@ describe('updates', () => {
         meta: { updateId: 'admitted', identity: 'test' },
         input: {
           name: 'increment',
-          args: { payloads: [env.client.options.loadedDataConverter.payloadConverter.toPayload(1)] },
+          args: { payloads: [suite.env.client.options.loadedDataConverter.payloadConverter.toPayload(1)] },
         },
       },
     });
-    const polled = await env.client.workflowService.pollWorkflowExecutionUpdate({
+    const polled = await suite.env.client.workflowService.pollWorkflowExecutionUpdate({
       namespace: 'default',
       updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId: 'admitted' },
     });
     expect(polled.stage).toBe(
       temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED,
     );
-    const late = await createWorker(env, { taskQueue: idleQueue });
-    await late.runUntil(async () => {
+    await suite.withWorker({ taskQueue: idleQueue }, async () => {
       const outcome = (await result).outcome?.success?.payloads?.[0];
       expect(Buffer.from(outcome?.data ?? []).toString()).toBe('11');
       await handle.signal(doneSignal);
@@ -96,7 +76,7 @@ describe('updates', () => {
   });
 
   it('fails an accepted update whose workflow completes first', async () => {
-    const handle = await env.client.workflow.start(closesOverAnUpdate, {
+    const handle = await suite.env.client.workflow.start(closesOverAnUpdate, {
       taskQueue,
       workflowId: `upd-${randomUUID()}`,
     });
@@ -113,17 +93,17 @@ describe('updates', () => {
   });
 
   it('delivers an update to a workflow still in its start delay, ending the delay', async () => {
-    const handle = await env.client.workflow.start(counter, {
+    const handle = await suite.env.client.workflow.start(counter, {
       taskQueue,
       workflowId: `upd-${randomUUID()}`,
       args: [1],
       startDelay: '10000 days',
     });
     started.push(handle);
-    const before = await env.currentTimeMs();
+    const before = await suite.env.currentTimeMs();
     expect(await handle.executeUpdate(incrementUpdate, { args: [1] })).toBe(2);
     // The update ran without skipping the delay.
-    expect((await env.currentTimeMs()) - before).toBeLessThan(86_400_000);
+    expect((await suite.env.currentTimeMs()) - before).toBeLessThan(86_400_000);
     await handle.signal(doneSignal);
     expect(await handle.result()).toBe(2);
   });
@@ -139,13 +119,19 @@ describe('updates', () => {
       });
     const first = startOperation();
     expect(
-      await env.client.workflow.executeUpdateWithStart(incrementUpdate, { args: [2], startWorkflowOperation: first }),
+      await suite.env.client.workflow.executeUpdateWithStart(incrementUpdate, {
+        args: [2],
+        startWorkflowOperation: first,
+      }),
     ).toBe(2);
     const handle = await first.workflowHandle();
     started.push(handle);
     const second = startOperation();
     expect(
-      await env.client.workflow.executeUpdateWithStart(incrementUpdate, { args: [3], startWorkflowOperation: second }),
+      await suite.env.client.workflow.executeUpdateWithStart(incrementUpdate, {
+        args: [3],
+        startWorkflowOperation: second,
+      }),
     ).toBe(5);
     const firstRun = (await handle.describe()).runId;
     expect((await (await second.workflowHandle()).describe()).runId).toBe(firstRun);

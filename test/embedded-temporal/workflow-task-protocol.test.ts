@@ -194,13 +194,18 @@ describe('workflow task protocol', () => {
         identity: 'sticky-worker',
       });
 
+    /** Completes a new run's first task asking for `stickyQueue`, then signals it: a second task is due. */
+    const signalAfterStickyCompletion = async (taskQueue: string, stickyQueue: string, scheduleToStartMs: number) => {
+      const execution = await start(taskQueue);
+      const first = await poll(taskQueue);
+      await stickyCompletion(first.taskToken, stickyQueue, scheduleToStartMs);
+      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+    };
+
     it('sends the next task to the sticky queue with the events since the last completed task', async () => {
       const taskQueue = `q-${randomUUID()}`;
       const stickyQueue = `sticky-${randomUUID()}`;
-      const execution = await start(taskQueue);
-      const first = await poll(taskQueue);
-      await stickyCompletion(first.taskToken, stickyQueue, 60_000);
-      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      await signalAfterStickyCompletion(taskQueue, stickyQueue, 60_000);
       const second = await pollSticky(stickyQueue);
       expect(Number(second.previousStartedEventId)).toBe(3);
       expect(second.history?.events?.map((e) => Number(e.eventId))).toEqual([4, 5, 6, 7, 8]);
@@ -208,10 +213,7 @@ describe('workflow task protocol', () => {
 
     it('falls back to the normal queue with full history when the sticky worker does not take the task', async () => {
       const taskQueue = `q-${randomUUID()}`;
-      const execution = await start(taskQueue);
-      const first = await poll(taskQueue);
-      await stickyCompletion(first.taskToken, `sticky-${randomUUID()}`, 200);
-      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      await signalAfterStickyCompletion(taskQueue, `sticky-${randomUUID()}`, 200);
       const second = await poll(taskQueue);
       expect(second.history?.events?.[0].eventId?.toString()).toBe('1');
       expect(Number(second.startedEventId)).toBe(8);
@@ -220,10 +222,7 @@ describe('workflow task protocol', () => {
     it('moves tasks off the sticky queue of a worker that shuts down', async () => {
       const taskQueue = `q-${randomUUID()}`;
       const stickyQueue = `sticky-${randomUUID()}`;
-      const execution = await start(taskQueue);
-      const first = await poll(taskQueue);
-      await stickyCompletion(first.taskToken, stickyQueue, 60_000);
-      await service().signalWorkflowExecution({ namespace, workflowExecution: execution, signalName: 'next' });
+      await signalAfterStickyCompletion(taskQueue, stickyQueue, 60_000);
       await service().shutdownWorker({ namespace, stickyTaskQueue: stickyQueue, identity: 'sticky-worker' });
       const second = await poll(taskQueue);
       expect(second.history?.events).toHaveLength(8);
