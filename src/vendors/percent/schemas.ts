@@ -71,10 +71,6 @@ export const REJECTION_REASON_CODES = [
   'other',
 ] as const;
 
-export const isKnownStatus = (s: string): boolean => (AGENT_VERIFICATION_STATUSES as readonly string[]).includes(s);
-export const isKnownRejectionReasonCode = (s: string): boolean =>
-  (REJECTION_REASON_CODES as readonly string[]).includes(s);
-
 export const agentVerificationSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
