@@ -8,15 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities, type Activities } from '../../src/activities';
-import { loadAttestrConfig, loadHttpConfig, loadPercentConfig } from '../../src/config';
+import { createActivitiesFromEnv, type Activities } from '../../src/activities';
 import { parsePercentWebhook, verifyPercentSignature } from '../../src/ingress/percent-webhook';
 import { workflowIdForProfile, type OnboardingEvent } from '../../src/onboarding-event';
 import { startVendorSimulators, type SimulatorOptions, type VendorSimulators } from '../../src/simulators';
-import { AttestrClient } from '../../src/vendors/attestr/client';
-import { failurePolicyFromConfig } from '../../src/vendors/failure';
 import { Secret } from '../../src/secret';
-import { PercentClient } from '../../src/vendors/percent/client';
 import { bundleWorkflows, createWorkers, type BackgroundCheckWorkers, type WorkersConfig } from '../../src/worker';
 import type { backgroundCheck } from '../../src/workflows/background-check';
 import {
@@ -28,6 +24,7 @@ import {
   type VerificationStatusChanged,
 } from '../../src/workflows/definitions';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { testWorkersConfig } from '../helpers/workers-config';
 import { Worker } from '@temporalio/worker';
 
 export type CheckHandle = WorkflowHandle<typeof backgroundCheck>;
@@ -118,14 +115,7 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
     startVendorSimulators({ webhook: { url: webhooks.url, secret: WEBHOOK_SECRET.reveal() }, ...simOptions }),
     bundle,
   ]);
-  const config: WorkersConfig = {
-    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-    TEMPORAL_TASK_QUEUE: `${name}-checks`,
-    PERCENT_TASK_QUEUE: `${name}-percent`,
-    ATTESTR_TASK_QUEUE: `${name}-attestr`,
-    PERCENT_MAX_ACTIVITIES_PER_SECOND: 100,
-    ATTESTR_MAX_ACTIVITIES_PER_SECOND: 100,
-  };
+  const config = testWorkersConfig(name, env.namespace ?? 'default');
   let profiles = 0;
   const started = new Map<string, StartedCheck>();
   // Concurrent waiters share one sleep: the test server's time-skipping lock is a counter that
@@ -136,21 +126,13 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
       sleeping = undefined;
     }));
 
-  const activities = () => {
-    const http = loadHttpConfig({});
-    const attestrConfig = loadAttestrConfig({ ATTESTR_BASE_URL: sim.url, ATTESTR_AUTH_TOKEN: sim.attestrAuthToken });
-    const percent = PercentClient.fromConfig(
-      loadPercentConfig({ PERCENT_BASE_URL: sim.url, PERCENT_API_KEY: sim.percentApiKey }),
-      http,
-    );
-    const attestr = AttestrClient.fromConfig(attestrConfig, http);
-    return {
-      activities: createActivities({ percent, attestr, failurePolicy: failurePolicyFromConfig(http, attestrConfig) }),
-      close: async () => {
-        await Promise.all([percent.close(), attestr.close()]);
-      },
-    };
-  };
+  const activities = () =>
+    createActivitiesFromEnv({
+      PERCENT_BASE_URL: sim.url,
+      PERCENT_API_KEY: sim.percentApiKey,
+      ATTESTR_BASE_URL: sim.url,
+      ATTESTR_AUTH_TOKEN: sim.attestrAuthToken,
+    });
 
   const lifecycle: Lifecycle = {
     env,
