@@ -26,6 +26,7 @@ import {
   type CheckStatus,
   type Stage,
 } from '../../../src/workflows/definitions';
+import { testWorkersConfig } from '../../helpers/workers-config';
 
 /** Synthetic and distinctive, so a test can search stored histories for any trace of it. */
 export const SYNTHETIC_AGENT = { firstName: 'Wilhelmina', lastName: 'Quarrington', email: 'w.quarrington@example.org' };
@@ -180,14 +181,7 @@ export async function startRecording(
     ATTESTR_AUTH_TOKEN: sim.attestrAuthToken,
   });
   const namespace = env.namespace ?? 'default';
-  const config = {
-    TEMPORAL_NAMESPACE: namespace,
-    TEMPORAL_TASK_QUEUE: `${options.name}-checks`,
-    PERCENT_TASK_QUEUE: `${options.name}-percent`,
-    ATTESTR_TASK_QUEUE: `${options.name}-attestr`,
-    PERCENT_MAX_ACTIVITIES_PER_SECOND: 100,
-    ATTESTR_MAX_ACTIVITIES_PER_SECOND: 100,
-  };
+  const config = testWorkersConfig(options.name, namespace);
   let workers: BackgroundCheckWorkers | undefined;
   let running: Promise<void> | undefined;
   try {
