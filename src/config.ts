@@ -236,3 +236,8 @@ export function loadWorkerConfig(env: Env = process.env) {
   return parse(schema, env);
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+
+/** Everything the ingress process needs, with all problems reported at once as for the worker. */
+export function loadIngressConfig(env: Env = process.env) {
+  return parse(temporalSchema.extend(percentWebhookSchema.shape).extend(processSchema.shape), env);
+}

@@ -3,26 +3,24 @@
  * (TEMPORAL_*, PERCENT_WEBHOOK_SECRET, INGRESS_PORT, LOG_LEVEL, PAYLOAD_CODEC_KEYS); stops
  * gracefully on SIGTERM/SIGINT, answering the requests in flight first.
  */
-import { ConfigError, loadPercentWebhookConfig, loadProcessConfig, loadTemporalConfig } from '../config';
+import { ConfigError, loadIngressConfig } from '../config';
 import { createLogger } from '../logger';
 import { closeServer, listen } from './http';
 import { createIngress } from './server';
 import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from './temporal-client';
 
 async function main(): Promise<void> {
-  const processConfig = loadProcessConfig();
-  const temporalConfig = loadTemporalConfig();
-  const webhookConfig = loadPercentWebhookConfig();
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'ingress' } });
+  const config = loadIngressConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, fields: { service: 'ingress' } });
 
-  const client = await createTemporalClient(temporalConfig, process.env, { lazy: true });
-  const server = createIngress({ client, logger, config: { ...temporalConfig, ...webhookConfig } });
-  const port = await listen(server, processConfig.INGRESS_PORT);
+  const client = await createTemporalClient(config, process.env, { lazy: true });
+  const server = createIngress({ client, logger, config });
+  const port = await listen(server, config.INGRESS_PORT);
   logger.info('ingress listening', {
     port,
-    temporalAddress: temporalConfig.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS,
-    namespace: temporalConfig.TEMPORAL_NAMESPACE,
-    taskQueue: temporalConfig.TEMPORAL_TASK_QUEUE,
+    temporalAddress: config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
   });
 
   const stop = async (signal: string) => {

@@ -31,6 +31,14 @@ describe('ingress process', () => {
     expect(ingress.output().stderr).toContain('PERCENT_WEBHOOK_SECRET: required');
   });
 
+  it('names every bad variable at once, not one per restart', async () => {
+    const ingress = runIngress({ INGRESS_PORT: 'eighty' });
+    expect(await ingress.exited).toBe(1);
+    const { stderr } = ingress.output();
+    expect(stderr).toContain('PERCENT_WEBHOOK_SECRET: required');
+    expect(stderr).toContain('INGRESS_PORT: expected a TCP port');
+  });
+
   it('starts while Temporal is down, answers, and stops on SIGTERM without leaking the secret', async () => {
     const secret = 'whsec_never_printed';
     const ingress = runIngress({
