@@ -237,6 +237,11 @@ export function loadWorkerConfig(env: Env = process.env) {
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
+/** What the vendor activities need (PERCENT_*, ATTESTR_*, VENDOR_*), all problems at once. */
+export function loadActivitiesConfig(env: Env = process.env) {
+  return parse(percentSchema.extend(attestrSchema.shape).extend(httpSchema.shape), env);
+}
+
 /** Everything the ingress process needs, with all problems reported at once as for the worker. */
 export function loadIngressConfig(env: Env = process.env) {
   return parse(temporalSchema.extend(percentWebhookSchema.shape).extend(processSchema.shape), env);

@@ -2,7 +2,7 @@
  * The activities the worker registers, built by a factory from vendor clients (no globals, so
  * tests and benches build their own against the simulators).
  */
-import { ConfigError, loadAttestrConfig, loadHttpConfig, loadPercentConfig } from '../config';
+import { loadActivitiesConfig } from '../config';
 import { AttestrClient } from '../vendors/attestr/client';
 import { failurePolicyFromConfig, type FailurePolicy } from '../vendors/failure';
 import { PercentClient } from '../vendors/percent/client';
@@ -34,38 +34,17 @@ export interface ActivitiesFromEnv {
 
 /** Reads PERCENT_*, ATTESTR_* and VENDOR_*; every bad variable is named in one `ConfigError`. */
 export function createActivitiesFromEnv(env: Record<string, string | undefined> = process.env): ActivitiesFromEnv {
-  const [percentConfig, attestrConfig, http] = loadAll(env, [loadPercentConfig, loadAttestrConfig, loadHttpConfig]);
-  const percent = PercentClient.fromConfig(percentConfig, http);
-  const attestr = AttestrClient.fromConfig(attestrConfig, http);
+  const config = loadActivitiesConfig(env);
+  const percent = PercentClient.fromConfig(config, config);
+  const attestr = AttestrClient.fromConfig(config, config);
   return {
-    activities: createActivities({ percent, attestr, failurePolicy: failurePolicyFromConfig(http, attestrConfig) }),
+    activities: createActivities({ percent, attestr, failurePolicy: failurePolicyFromConfig(config, config) }),
     percent,
     attestr,
     close: async () => {
       await Promise.all([percent.close(), attestr.close()]);
     },
   };
-}
-
-type Loader<T> = (env: Record<string, string | undefined>) => T;
-
-/** Runs every loader and throws one `ConfigError` with all their problems, not one per restart. */
-function loadAll<T extends unknown[]>(
-  env: Record<string, string | undefined>,
-  loaders: { [K in keyof T]: Loader<T[K]> },
-): T {
-  const problems: string[] = [];
-  const results = loaders.map((load) => {
-    try {
-      return load(env);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      problems.push(...err.problems);
-      return undefined;
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return results as T;
 }
 
 export type { AttestrActivities, PercentActivities } from './types';
