@@ -5,17 +5,13 @@
  *   - the service's RSS with N open workflows waiting on a signal.
  * `npx tsx bench/embedded-temporal.ts [workflows=1000] [open=10000]`. Prints figures only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { launch, stop } from './embedded-temporal-launch';
 import { goSignal, threeActivitiesAndSignal, waitForSignal } from './embedded-temporal-workflows';
-
-const EXECUTABLE = path.resolve(__dirname, '../bin/embedded-temporal');
 
 async function main() {
   const workflows = Number(process.argv[2] ?? 1000);
@@ -123,37 +119,6 @@ function rssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
-}
-
-async function launch(): Promise<{ process: ChildProcess; address: string; startMs: number }> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  const t0 = performance.now();
-  const child = spawn(EXECUTABLE, ['server', 'start-dev', '--port', String(port), '--headless'], { stdio: 'inherit' });
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 50 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return { process: child, address, startMs: performance.now() - t0 };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
-
-async function stop(child: ChildProcess) {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 main().catch((err) => {
