@@ -54,7 +54,8 @@ export interface PendingActivity {
   retryPolicy: RetryPolicy;
   retry: NormalizedRetry;
   attempt: number;
-  state: 'scheduled' | 'started' | 'backoff';
+  /** `paused`: an operator paused it between attempts; no attempt runs until it is unpaused. */
+  state: 'scheduled' | 'started' | 'backoff' | 'paused';
   scheduledTime: number;
   currentAttemptScheduledTime: number;
   startedTime: number;
@@ -64,6 +65,14 @@ export interface PendingActivity {
   lastFailure?: Failure | null;
   cancelRequested: boolean;
   latestCancelRequestedEventId: number;
+  /** Set by PauseActivity: a started attempt is told so by heartbeats, and no retry is dispatched. */
+  pause?: { time: number; identity: string; reason: string };
+  /** ResetActivity on a started attempt: applied when that attempt ends. */
+  pendingReset?: { resetHeartbeat: boolean; keepPaused: boolean };
+  /** A heartbeat told the started attempt it is paused or reset: its cancellation is retried. */
+  interrupted: boolean;
+  /** Number of started attempts (in the task token: attempt numbers repeat after a reset). */
+  stamp: number;
   /** Timers of the current attempt (schedule-to-start, start-to-close, heartbeat, backoff). */
   attemptTimers: Scheduled[];
   scheduleToCloseTimer?: Scheduled;
@@ -146,6 +155,8 @@ export class Activities {
       lastHeartbeatTime: 0,
       cancelRequested: false,
       latestCancelRequestedEventId: 0,
+      interrupted: false,
+      stamp: 0,
       attemptTimers: [],
       lock: new ClockLock(this.engine.clock),
     };
@@ -199,6 +210,8 @@ export class Activities {
     this.clearAttemptTimers(activity);
     const now = this.engine.clock.now();
     activity.state = 'started';
+    activity.interrupted = false;
+    activity.stamp++;
     activity.startedTime = now;
     activity.identity = ctx.identity;
     activity.lastHeartbeatTime = now;
@@ -216,6 +229,7 @@ export class Activities {
         runId: run.runId,
         scheduledEventId: activity.scheduledEventId,
         attempt,
+        stamp: activity.stamp,
       }),
       workflowNamespace: run.namespace.name,
       workflowType: { name: run.config.workflowType },
@@ -264,7 +278,12 @@ export class Activities {
     const token = decodeTaskToken(bytes);
     if (token.kind !== 'activity') throw notFound('Task token is not an activity task token');
     const activity = this.engine.runs.get(token.runId)?.activities.get(token.scheduledEventId);
-    if (!activity || activity.attempt !== token.attempt || activity.state !== 'started') {
+    if (
+      !activity ||
+      activity.attempt !== token.attempt ||
+      activity.state !== 'started' ||
+      activity.stamp !== token.stamp
+    ) {
       throw notFound('Activity task not found.');
     }
     return activity;
@@ -295,7 +314,11 @@ export class Activities {
   private recordHeartbeat(activity: PendingActivity, details: Payloads | null | undefined) {
     if (details) activity.heartbeatDetails = details;
     activity.lastHeartbeatTime = this.engine.clock.now();
-    return { cancelRequested: activity.cancelRequested, activityPaused: false, activityReset: false };
+    const activityPaused = activity.pause !== undefined;
+    const activityReset = activity.pendingReset !== undefined;
+    // Core then cancels the attempt (reason PAUSED or RESET); the cancellation is retried.
+    if (activityPaused || activityReset) activity.interrupted = true;
+    return { cancelRequested: activity.cancelRequested, activityPaused, activityReset };
   }
 
   completed(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest): object {
@@ -334,7 +357,7 @@ export class Activities {
   }
 
   canceledTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest): object {
-    this.canceled(this.byToken(request.taskToken), request.details, request.identity ?? '');
+    this.canceledOrInterrupted(this.byToken(request.taskToken), request.details, request.identity ?? '');
     return {};
   }
 
@@ -345,8 +368,25 @@ export class Activities {
       request.runId ?? '',
       request.activityId ?? '',
     );
-    this.canceled(activity, request.details, request.identity ?? '');
+    this.canceledOrInterrupted(activity, request.details, request.identity ?? '');
     return {};
+  }
+
+  /**
+   * A worker cancels an attempt that was paused or reset (not cancelled by the workflow): that
+   * ends the attempt, and the activity goes on (retried, or waiting for unpause).
+   */
+  private canceledOrInterrupted(activity: PendingActivity, details: Payloads | null | undefined, identity: string) {
+    if (activity.cancelRequested || !activity.interrupted) {
+      this.canceled(activity, details, identity);
+      return;
+    }
+    const reason = activity.pendingReset ? 'reset' : 'paused';
+    this.fail(
+      activity,
+      { message: `activity ${reason}`, source: 'Server', canceledFailureInfo: { details } },
+      identity,
+    );
   }
 
   private complete(activity: PendingActivity, result: Payloads | null | undefined, identity?: string | null): void {
@@ -431,6 +471,14 @@ export class Activities {
     if (info?.nonRetryable || (info?.type && activity.retry.nonRetryableErrorTypes.includes(info.type))) {
       return RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
     }
+    const reset = activity.pendingReset;
+    if (reset) {
+      // The attempt that was running when the reset came counts as the first one.
+      activity.pendingReset = undefined;
+      activity.attempt = 1;
+      if (reset.resetHeartbeat) activity.heartbeatDetails = null;
+      if (!reset.keepPaused) activity.pause = undefined;
+    }
     const { maximumAttempts, initialMs, coefficient, maximumMs } = activity.retry;
     if (maximumAttempts > 0 && activity.attempt >= maximumAttempts)
       return RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
@@ -443,10 +491,14 @@ export class Activities {
     this.clearAttemptTimers(activity);
     activity.lastFailure = failure;
     activity.attempt++;
-    activity.state = 'backoff';
-    activity.attemptTimers.push(this.engine.clock.schedule(now + delay, () => this.dispatch(activity)));
     // Back-off time may be skipped: the activity holds no lock until its next attempt.
     activity.lock.release();
+    if (activity.pause) {
+      activity.state = 'paused';
+      return undefined;
+    }
+    activity.state = 'backoff';
+    activity.attemptTimers.push(this.engine.clock.schedule(now + delay, () => this.dispatch(activity)));
     return undefined;
   }
 
@@ -502,6 +554,105 @@ export class Activities {
     activity.cancelRequested = true;
     activity.latestCancelRequestedEventId = requestedId;
     if (activity.state !== 'started') this.canceled(activity, null, '');
+  }
+
+  /** Operator PauseActivity: by id or by type; a paused activity runs no new attempt. */
+  pauseActivity(request: temporal.api.workflowservice.v1.IPauseActivityRequest): object {
+    const { matched } = this.operatorTargets(request, request.type ? 'type' : 'id');
+    for (const activity of matched) {
+      if (activity.pause) continue;
+      activity.pause = {
+        time: this.engine.clock.now(),
+        identity: request.identity ?? '',
+        reason: request.reason ?? '',
+      };
+      // A started attempt learns it from its next heartbeat; a waiting one just stops waiting.
+      if (activity.state === 'scheduled' || activity.state === 'backoff') this.park(activity);
+    }
+    return {};
+  }
+
+  /** Operator UnpauseActivity: the next attempt is dispatched (after an optional jitter). */
+  unpauseActivity(request: temporal.api.workflowservice.v1.IUnpauseActivityRequest): object {
+    const by = request.type ? 'type' : request.unpauseAll ? 'all' : 'id';
+    const { matched } = this.operatorTargets(request, by);
+    for (const activity of matched) {
+      if (!activity.pause) continue;
+      activity.pause = undefined;
+      if (activity.state !== 'paused') continue;
+      if (request.resetAttempts) activity.attempt = 1;
+      if (request.resetHeartbeat) activity.heartbeatDetails = null;
+      this.dispatchAfterJitter(activity, durationMs(request.jitter));
+    }
+    return {};
+  }
+
+  /**
+   * Operator ResetActivity: attempts count from 1 again. A started attempt is told by its
+   * heartbeats and the reset applies when it ends; a waiting activity is dispatched at once.
+   */
+  resetActivity(request: temporal.api.workflowservice.v1.IResetActivityRequest): object {
+    const by = request.type ? 'type' : request.matchAll ? 'all' : 'id';
+    const { matched } = this.operatorTargets(request, by);
+    const resetHeartbeat = request.resetHeartbeat ?? false;
+    const keepPaused = request.keepPaused ?? false;
+    for (const activity of matched) {
+      if (activity.state === 'started') {
+        activity.pendingReset = { resetHeartbeat, keepPaused };
+        continue;
+      }
+      activity.attempt = 1;
+      if (resetHeartbeat) activity.heartbeatDetails = null;
+      if (!keepPaused) activity.pause = undefined;
+      if (activity.pause) {
+        this.park(activity);
+        continue;
+      }
+      if (activity.state === 'scheduled') this.clearAttemptTimers(activity);
+      else activity.state = 'scheduled';
+      this.dispatchAfterJitter(activity, durationMs(request.jitter));
+    }
+    return {};
+  }
+
+  /** The run's pending activities an operator request names (NOT_FOUND if none). */
+  private operatorTargets(
+    request: {
+      namespace?: string | null;
+      execution?: temporal.api.common.v1.IWorkflowExecution | null;
+      id?: string | null;
+      type?: string | null;
+    },
+    by: 'id' | 'type' | 'all',
+  ): { run: WorkflowRun; matched: PendingActivity[] } {
+    if (!request.execution?.workflowId) throw invalidArgument('Execution is not set on request.');
+    if (by === 'id' && !request.id) throw invalidArgument('Either activity id or activity type must be provided.');
+    if (by === 'type' && !request.type) throw invalidArgument('Either activity id or activity type must be provided.');
+    const run = this.engine.findRun(request.namespace, request.execution);
+    if (!run.isOpen) throw notFound('Workflow execution already completed.');
+    const matched = [...run.activities.values()].filter((a) =>
+      by === 'all' ? true : by === 'id' ? a.activityId === request.id : a.activityType === request.type,
+    );
+    if (by === 'id' && matched.length === 0) throw notFound(`Activity id ${request.id} is not found.`);
+    return { run, matched };
+  }
+
+  /** Takes a not-started activity out of dispatch until it is unpaused. */
+  private park(activity: PendingActivity): void {
+    this.clearAttemptTimers(activity);
+    activity.state = 'paused';
+    activity.lock.release();
+  }
+
+  private dispatchAfterJitter(activity: PendingActivity, jitterMs: number): void {
+    this.clearAttemptTimers(activity);
+    if (jitterMs <= 0) {
+      this.dispatch(activity);
+      return;
+    }
+    activity.state = 'backoff';
+    const at = this.engine.clock.now() + Math.floor(Math.random() * jitterMs);
+    activity.attemptTimers.push(this.engine.clock.schedule(at, () => this.dispatch(activity)));
   }
 
   dropRun(run: WorkflowRun): void {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
+import type { PendingActivity } from './activities';
 import { alreadyExists, invalidArgument, notFound } from './errors';
 import type { Namespace } from './namespaces';
 import { SearchAttributeError } from './visibility';
@@ -272,7 +273,7 @@ export class Executions {
     return run;
   }
 
-  private armRunTimeout(run: WorkflowRun): void {
+  armRunTimeout(run: WorkflowRun): void {
     const { config } = run;
     let deadline = config.workflowRunTimeoutMs > 0 ? run.startTime + config.workflowRunTimeoutMs : 0;
     if (config.executionExpirationTime > 0 && (deadline === 0 || config.executionExpirationTime < deadline)) {
@@ -582,12 +583,11 @@ export class Executions {
       pendingActivities: [...run.activities.values()].map((a) => ({
         activityId: a.activityId,
         activityType: { name: a.activityType },
-        state:
-          a.state === 'started'
-            ? a.cancelRequested
-              ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-              : PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-            : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+        state: pendingActivityState(a),
+        paused: a.pause !== undefined,
+        pauseInfo: a.pause
+          ? { pauseTime: timestamp(a.pause.time), manual: { identity: a.pause.identity, reason: a.pause.reason } }
+          : null,
         heartbeatDetails: a.heartbeatDetails ?? null,
         lastHeartbeatTime: a.lastHeartbeatTime ? timestamp(a.lastHeartbeatTime) : null,
         lastStartedTime: a.startedTime ? timestamp(a.startedTime) : null,
@@ -686,4 +686,13 @@ function waitFor(run: WorkflowRun, done: () => boolean, answerBy: number): Promi
       if (done()) finish();
     });
   });
+}
+
+function pendingActivityState(a: PendingActivity): temporal.api.enums.v1.PendingActivityState {
+  if (a.state === 'paused') return PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED;
+  if (a.state !== 'started') return PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+  if (a.cancelRequested) return PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
+  // Paused while an attempt runs: the pause takes effect when that attempt ends.
+  if (a.pause) return PendingActivityState.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED;
+  return PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 }

@@ -9,6 +9,8 @@ export interface TaskToken {
   /** Workflow task: its scheduled event id; activity: the ActivityTaskScheduled id. */
   scheduledEventId: number;
   attempt: number;
+  /** Activity: counts its starts, so tokens differ when a reset repeats an attempt number. */
+  stamp?: number;
   queryId?: string;
 }
 

@@ -6,3 +6,4 @@ export * from './children';
 export * from './updates';
 export * from './time';
 export * from './unhandled-command';
+export * from './activity-operator';
