@@ -124,10 +124,7 @@ export class Activities {
         priority: a.priority ?? null,
       },
     });
-    const now = this.engine.clock.now();
-    const activity: PendingActivity = {
-      run,
-      scheduledEventId,
+    const activity = this.track(run, scheduledEventId, {
       activityId: a.activityId,
       activityType: a.activityType.name,
       taskQueue,
@@ -139,6 +136,72 @@ export class Activities {
       startToCloseMs,
       heartbeatMs,
       retryPolicy,
+    });
+    if (eagerFor && a.requestEagerExecution && this.canDispatchEagerly(run, taskQueue)) {
+      // Handed straight back in the workflow task completion's response: saves a poll round trip.
+      activity.lock.hold();
+      return this.start(activity, 1, {
+        identity: eagerFor.identity,
+        answerBy: 0,
+        isCancelled: () => false,
+        onCancel: () => undefined,
+      });
+    }
+    this.dispatch(activity);
+    return undefined;
+  }
+
+  /**
+   * Carries on an activity that a reset run's history prefix left scheduled (the new run
+   * dispatches it again from attempt 1).
+   */
+  restore(
+    run: WorkflowRun,
+    scheduledEventId: number,
+    a: temporal.api.history.v1.IActivityTaskScheduledEventAttributes,
+  ): PendingActivity {
+    const activity = this.track(run, scheduledEventId, {
+      activityId: a.activityId ?? '',
+      activityType: a.activityType?.name ?? '',
+      taskQueue: a.taskQueue?.name || run.config.taskQueue,
+      input: a.input,
+      header: a.header,
+      priority: a.priority,
+      scheduleToCloseMs: durationMs(a.scheduleToCloseTimeout),
+      scheduleToStartMs: durationMs(a.scheduleToStartTimeout),
+      startToCloseMs: durationMs(a.startToCloseTimeout),
+      heartbeatMs: durationMs(a.heartbeatTimeout),
+      retryPolicy: normalizeRetryPolicy(a.retryPolicy),
+    });
+    this.dispatch(activity);
+    return activity;
+  }
+
+  /** Starts tracking a scheduled activity (its schedule-to-close deadline runs from now). */
+  private track(
+    run: WorkflowRun,
+    scheduledEventId: number,
+    options: Pick<
+      PendingActivity,
+      | 'activityId'
+      | 'activityType'
+      | 'taskQueue'
+      | 'input'
+      | 'header'
+      | 'priority'
+      | 'scheduleToCloseMs'
+      | 'scheduleToStartMs'
+      | 'startToCloseMs'
+      | 'heartbeatMs'
+      | 'retryPolicy'
+    >,
+  ): PendingActivity {
+    const { retryPolicy, scheduleToCloseMs } = options;
+    const now = this.engine.clock.now();
+    const activity: PendingActivity = {
+      run,
+      scheduledEventId,
+      ...options,
       retry: {
         initialMs: durationMs(retryPolicy.initialInterval),
         coefficient: retryPolicy.backoffCoefficient ?? 2,
@@ -166,18 +229,7 @@ export class Activities {
         this.timedOut(activity, activity.attempt, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
       );
     }
-    if (eagerFor && a.requestEagerExecution && this.canDispatchEagerly(run, taskQueue)) {
-      // Handed straight back in the workflow task completion's response: saves a poll round trip.
-      activity.lock.hold();
-      return this.start(activity, 1, {
-        identity: eagerFor.identity,
-        answerBy: 0,
-        isCancelled: () => false,
-        onCancel: () => undefined,
-      });
-    }
-    this.dispatch(activity);
-    return undefined;
+    return activity;
   }
 
   /** Eager dispatch only to the workflow's own queue, and never around a task queue rate limit. */

@@ -25,7 +25,12 @@ export class Timers {
         workflowTaskCompletedEventId: i64(completedEventId),
       },
     });
-    const handle = this.engine.clock.schedule(this.engine.clock.now() + ms, () => {
+    this.arm(run, timerId, startedEventId, this.engine.clock.now() + ms);
+  }
+
+  /** Fires the timer at `fireAt` (also used for timers a reset run's history left running). */
+  arm(run: WorkflowRun, timerId: string, startedEventId: number, fireAt: number): void {
+    const handle = this.engine.clock.schedule(fireAt, () => {
       if (run.timers.get(timerId)?.handle !== handle) return;
       run.timers.delete(timerId);
       this.engine.recordEvent(

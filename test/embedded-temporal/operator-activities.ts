@@ -61,3 +61,9 @@ export async function resetOnThirdAttempt(): Promise<number[]> {
   await client.workflowService.resetActivity(request);
   return heartbeatUntilCancelled(seen);
 }
+
+/** Runs until cancelled while its workflow run is `runId`; in any other run it returns at once. */
+export async function blockedInRun(runId: string): Promise<string> {
+  if (activity.activityInfo().workflowExecution?.runId !== runId) return 'ran in another run';
+  return heartbeatUntilCancelled();
+}

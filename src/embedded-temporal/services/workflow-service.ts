@@ -4,6 +4,7 @@ import { enums } from '../enums';
 import type { Engine } from '../engine';
 import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
 import { i64 } from '../proto';
+import { WorkflowResets } from '../reset';
 import type { Handlers } from './handler';
 
 const POLL_MAX_WAIT_MS = 60_000;
@@ -28,6 +29,7 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
 function rawHandlers(engine: Engine, serverVersion: string): Handlers {
   const ex = engine.executions;
   const act = engine.activities;
+  const resets = new WorkflowResets(engine);
   const systemInfo = {
     serverVersion,
     capabilities: {
@@ -103,6 +105,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
     SignalWithStartWorkflowExecution: (r) => ex.signalWithStart(r),
     RequestCancelWorkflowExecution: (r) => ex.requestCancel(r),
     TerminateWorkflowExecution: (r) => ex.terminate(r),
+    ResetWorkflowExecution: (r) => resets.reset(r),
     DescribeWorkflowExecution: (r) => ex.describe(r),
     GetWorkflowExecutionHistory: (r, ctx) => ex.history(r, ctx.answerBy(HISTORY_MAX_WAIT_MS)),
     PollWorkflowTaskQueue: (r: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, ctx) =>

@@ -7,3 +7,4 @@ export * from './updates';
 export * from './time';
 export * from './unhandled-command';
 export * from './activity-operator';
+export * from './reset';

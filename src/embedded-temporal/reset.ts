@@ -1,0 +1,197 @@
+/**
+ * ResetWorkflowExecution: a new run whose history is the base run's prefix up to a workflow
+ * task, followed by `WorkflowTaskFailed` (cause RESET_WORKFLOW) and a new workflow task. The
+ * current run, if open, is terminated. Signals after the reset point are re-applied unless
+ * excluded. Core reseeds the workflow's random numbers from the failed event's `new_run_id`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import { enums } from './enums';
+import type { Engine } from './engine';
+import { invalidArgument } from './errors';
+import { i64 } from './proto';
+import { durationMs, timestampMs } from './time';
+import type { HistoryEvent } from './types';
+import { WorkflowRun } from './workflow-run';
+
+const { EventType, WorkflowTaskFailedCause, ResetReapplyType, ResetReapplyExcludeType } = enums;
+
+/** Events that open a child or external request (not carried on by a reset run here). */
+const CHILD_OPENING_EVENTS = new Set<number>([
+  EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+  EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+  EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+]);
+
+export class WorkflowResets {
+  /** New run ids by `namespace/workflowId/requestId`: a repeated request gets the same run. */
+  private readonly byRequestId = new Map<string, string>();
+
+  constructor(private readonly engine: Engine) {}
+
+  reset(
+    request: temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest,
+  ): temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse {
+    const workflowId = request.workflowExecution?.workflowId ?? '';
+    if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+    const base = this.engine.findRun(request.namespace, request.workflowExecution);
+    const dedupeKey = request.requestId ? `${base.namespace.name}/${workflowId}/${request.requestId}` : '';
+    const earlier = dedupeKey ? this.byRequestId.get(dedupeKey) : undefined;
+    if (earlier) return { runId: earlier };
+
+    const startedEventId = this.resetPoint(base, Number(request.workflowTaskFinishEventId ?? 0));
+    const prefix = base.events.slice(0, startedEventId);
+    const pending = openAt(prefix);
+    if (pending.some((e) => CHILD_OPENING_EVENTS.has(e.eventType ?? 0))) {
+      throw invalidArgument(
+        'The embedded service resets only to points with no child workflow or external signal/cancel in flight.',
+      );
+    }
+    const signals = this.signalsToReapply(base, startedEventId, request);
+
+    const current = this.engine.currentRun(base.namespace.name, workflowId);
+    const newRunId = randomUUID();
+    const identity = request.identity ?? '';
+    const reason = request.reason ?? '';
+    if (current?.isOpen) {
+      this.engine.executions.terminateRun(current, `resetting workflow: ${reason}`, null, identity);
+    }
+
+    const run = new WorkflowRun(base.namespace, workflowId, newRunId, { ...base.config }, this.engine.clock);
+    for (const event of prefix) run.events.push({ ...event });
+    run.previousStartedEventId = lastCompletedTaskStartedId(prefix);
+    const scheduledEventId = Number(prefix[startedEventId - 1].workflowTaskStartedEventAttributes?.scheduledEventId);
+    run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      workflowTaskFailedEventAttributes: {
+        scheduledEventId: i64(scheduledEventId),
+        startedEventId: i64(startedEventId),
+        cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+        failure: { message: reason, source: 'Server', resetWorkflowFailureInfo: {} },
+        identity,
+        baseRunId: base.runId,
+        newRunId,
+        forkEventVersion: i64(0),
+      },
+    });
+    for (const signal of signals) {
+      run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
+        workflowExecutionSignaledEventAttributes: signal,
+      });
+    }
+    if (request.requestId) run.requestIds.add(request.requestId);
+    this.engine.addRun(run);
+    this.engine.executions.armRunTimeout(run);
+    this.carryOn(run, pending);
+    this.engine.workflowTasks.schedule(run);
+    if (dedupeKey) this.byRequestId.set(dedupeKey, newRunId);
+    return { runId: newRunId };
+  }
+
+  /**
+   * The id of the `WorkflowTaskStarted` the new run's history ends with: the finish event
+   * (WorkflowTaskCompleted, Failed or TimedOut) of a workflow task names the one before it.
+   */
+  private resetPoint(base: WorkflowRun, finishEventId: number): number {
+    const event = base.events[finishEventId - 1];
+    const finishes = [
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+    ];
+    const startedEventId = event && finishes.includes(event.eventType ?? 0) ? finishEventId - 1 : 0;
+    const started = base.events[startedEventId - 1];
+    if (!started || started.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+      throw invalidArgument(
+        `WorkflowTaskFinishEventId ${finishEventId} is not the id of a WorkflowTaskCompleted, WorkflowTaskFailed or WorkflowTaskTimedOut event of this run.`,
+      );
+    }
+    return startedEventId;
+  }
+
+  /** Activities and timers the prefix left open run on in the new run. */
+  private carryOn(run: WorkflowRun, pending: HistoryEvent[]): void {
+    for (const event of pending) {
+      const id = Number(event.eventId);
+      const timer = event.timerStartedEventAttributes;
+      if (timer) {
+        const fireAt = (timestampMs(event.eventTime) ?? 0) + durationMs(timer.startToFireTimeout);
+        this.engine.timers.arm(run, timer.timerId ?? '', id, fireAt);
+      }
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled) {
+        const activity = this.engine.activities.restore(run, id, scheduled);
+        const cancel = run.events
+          .filter((e) => Number(e.activityTaskCancelRequestedEventAttributes?.scheduledEventId) === id)
+          .pop();
+        if (cancel) {
+          activity.cancelRequested = true;
+          activity.latestCancelRequestedEventId = Number(cancel.eventId);
+        }
+      }
+    }
+  }
+
+  private signalsToReapply(
+    base: WorkflowRun,
+    startedEventId: number,
+    request: temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest,
+  ): temporal.api.history.v1.IWorkflowExecutionSignaledEventAttributes[] {
+    const excluded =
+      request.resetReapplyType === ResetReapplyType.RESET_REAPPLY_TYPE_NONE ||
+      (request.resetReapplyExcludeTypes ?? []).includes(ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
+    if (excluded) return [];
+    return base.events
+      .slice(startedEventId)
+      .flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes] : []));
+  }
+}
+
+/** Opening events (activity, timer, child, external request) with no closing event in `events`. */
+function openAt(events: HistoryEvent[]): HistoryEvent[] {
+  const open = new Map<number, HistoryEvent>();
+  for (const event of events) {
+    if (
+      event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ||
+      event.eventType === EventType.EVENT_TYPE_TIMER_STARTED ||
+      CHILD_OPENING_EVENTS.has(event.eventType ?? 0)
+    ) {
+      open.set(Number(event.eventId), event);
+    }
+    for (const closed of closedEventIds(event)) open.delete(closed);
+  }
+  return [...open.values()];
+}
+
+function lastCompletedTaskStartedId(prefix: HistoryEvent[]): number {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    const completed = prefix[i].workflowTaskCompletedEventAttributes;
+    if (completed) return Number(completed.startedEventId);
+  }
+  return 0;
+}
+
+/** Ids of the opening events an event closes (its `scheduled`/`started`/`initiated` ids). */
+function closedEventIds(event: HistoryEvent): number[] {
+  const closers = [
+    event.activityTaskCompletedEventAttributes,
+    event.activityTaskFailedEventAttributes,
+    event.activityTaskTimedOutEventAttributes,
+    event.activityTaskCanceledEventAttributes,
+  ];
+  const ids: number[] = closers.flatMap((a) => (a ? [Number(a.scheduledEventId)] : []));
+  const timer = event.timerFiredEventAttributes ?? event.timerCanceledEventAttributes;
+  if (timer) ids.push(Number(timer.startedEventId));
+  const child =
+    event.childWorkflowExecutionCompletedEventAttributes ??
+    event.childWorkflowExecutionFailedEventAttributes ??
+    event.childWorkflowExecutionCanceledEventAttributes ??
+    event.childWorkflowExecutionTimedOutEventAttributes ??
+    event.childWorkflowExecutionTerminatedEventAttributes ??
+    event.startChildWorkflowExecutionFailedEventAttributes ??
+    event.externalWorkflowExecutionSignaledEventAttributes ??
+    event.signalExternalWorkflowExecutionFailedEventAttributes ??
+    event.externalWorkflowExecutionCancelRequestedEventAttributes ??
+    event.requestCancelExternalWorkflowExecutionFailedEventAttributes;
+  if (child) ids.push(Number(child.initiatedEventId));
+  return ids;
+}
