@@ -3,10 +3,14 @@
  *
  * A queued task is claimed only when handed to a live poll: `claim` starts it (records the
  * started event, arms timeouts) or returns undefined when the task went stale meanwhile.
- * Polls whose call was cancelled are dropped and never handed a task.
+ * Polls whose call was cancelled are dropped and never handed a task. A worker that announced
+ * its shutdown (`ShutdownWorker`) gets its outstanding polls answered empty at once and is never
+ * handed a task again, so no task is matched to a poller that will not process it.
  */
 export interface PollContext {
   readonly identity: string;
+  /** The polling worker's `worker_instance_key` (empty from SDKs that do not send it). */
+  readonly workerInstanceKey?: string;
   /** Epoch ms (wall clock) at which an empty answer must be sent. */
   readonly answerBy: number;
   readonly isCancelled: () => boolean;
@@ -31,7 +35,10 @@ export class TaskQueue<R> {
   private rateTimer: NodeJS.Timeout | undefined;
   maxTasksPerSecond = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly isRetired: (ctx: PollContext) => boolean = () => false,
+  ) {}
 
   get backlog(): number {
     return this.tasks.length;
@@ -43,6 +50,7 @@ export class TaskQueue<R> {
   }
 
   poll(ctx: PollContext): Promise<R | undefined> {
+    if (this.isRetired(ctx)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const waiter: Waiter<R> = { resolve, ctx, done: false };
       const finish = (response: R | undefined) => {
@@ -59,6 +67,11 @@ export class TaskQueue<R> {
       this.waiters.push(waiter);
       this.dispatch();
     });
+  }
+
+  /** Answers empty every outstanding poll that `matches` selects. */
+  releasePolls(matches: (ctx: PollContext) => boolean): void {
+    for (const waiter of [...this.waiters]) if (matches(waiter.ctx)) waiter.resolve(undefined);
   }
 
   private dispatch(): void {
@@ -92,17 +105,80 @@ export class TaskQueue<R> {
 
 export type TaskQueueKind = 'workflow' | 'activity';
 
+/** What a `ShutdownWorker` request names. */
+export interface WorkerShutdown {
+  readonly namespace: string;
+  readonly workerInstanceKey: string;
+  readonly identity: string;
+  readonly taskQueue: string;
+  readonly stickyTaskQueue: string;
+}
+
+/** Shut-down workers remembered, oldest forgotten first (a worker key is never reused). */
+const MAX_RETIRED_WORKERS = 10_000;
+
 export class Matching<WR, AR> {
   private readonly workflowQueues = new Map<string, TaskQueue<WR>>();
   private readonly activityQueues = new Map<string, TaskQueue<AR>>();
+  /** `namespace\0workerInstanceKey` of workers that sent `ShutdownWorker`. */
+  private readonly retiredWorkers = new Set<string>();
+  /** `namespace\0queue` of sticky queues whose worker shut down. */
+  private readonly retiredStickyQueues = new Set<string>();
 
   workflowQueue(namespace: string, name: string): TaskQueue<WR> {
-    return getOrCreate(this.workflowQueues, `${namespace}\u0000${name}`, () => new TaskQueue<WR>(name));
+    return getOrCreate(
+      this.workflowQueues,
+      `${namespace}\u0000${name}`,
+      () => new TaskQueue<WR>(name, (ctx) => this.isRetired(namespace, name, ctx)),
+    );
   }
 
   activityQueue(namespace: string, name: string): TaskQueue<AR> {
-    return getOrCreate(this.activityQueues, `${namespace}\u0000${name}`, () => new TaskQueue<AR>(name));
+    return getOrCreate(
+      this.activityQueues,
+      `${namespace}\u0000${name}`,
+      () => new TaskQueue<AR>(name, (ctx) => this.isRetired(namespace, name, ctx)),
+    );
   }
+
+  /** True for the sticky queue of a worker that shut down: runs must not be bound to it again. */
+  isRetiredStickyQueue(namespace: string, queue: string): boolean {
+    return this.retiredStickyQueues.has(`${namespace}\u0000${queue}`);
+  }
+
+  /**
+   * `ShutdownWorker`: answers the worker's outstanding polls empty at once and refuses it tasks
+   * from now on. Core advertises graceful poll shutdown only when the namespace says the server
+   * does this; it then lets in-flight polls finish (and processes what they return) instead of
+   * dropping them, which would lose a task matched to the poll in the same instant.
+   */
+  shutdownWorker(shutdown: WorkerShutdown): void {
+    const { namespace, workerInstanceKey, identity, taskQueue, stickyTaskQueue } = shutdown;
+    if (workerInstanceKey) remember(this.retiredWorkers, `${namespace}\u0000${workerInstanceKey}`);
+    if (stickyTaskQueue) remember(this.retiredStickyQueues, `${namespace}\u0000${stickyTaskQueue}`);
+    // The key identifies the worker on every queue it polls; without one, polls are told apart
+    // by identity on the queues the request names.
+    const isTheWorker = (ctx: PollContext) =>
+      workerInstanceKey ? ctx.workerInstanceKey === workerInstanceKey : ctx.identity === identity;
+    const names = new Set([taskQueue, stickyTaskQueue].filter((name) => name));
+    for (const queues of [this.workflowQueues, this.activityQueues] as Map<string, TaskQueue<unknown>>[]) {
+      for (const [key, queue] of queues) {
+        const [queueNamespace] = key.split('\u0000', 1);
+        if (queueNamespace !== namespace) continue;
+        if (workerInstanceKey || names.has(queue.name)) queue.releasePolls(isTheWorker);
+      }
+    }
+  }
+
+  private isRetired(namespace: string, queue: string, ctx: PollContext): boolean {
+    if (this.retiredStickyQueues.has(`${namespace}\u0000${queue}`)) return true;
+    return !!ctx.workerInstanceKey && this.retiredWorkers.has(`${namespace}\u0000${ctx.workerInstanceKey}`);
+  }
+}
+
+function remember(set: Set<string>, key: string): void {
+  set.add(key);
+  if (set.size > MAX_RETIRED_WORKERS) set.delete(set.values().next().value as string);
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {

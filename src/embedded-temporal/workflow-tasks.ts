@@ -99,6 +99,8 @@ export class WorkflowTasks {
   /** Records (or clears) the sticky queue of a run, keeping the per-queue index in step. */
   setSticky(run: WorkflowRun, sticky: WorkflowRun['sticky']): void {
     if (run.sticky) this.stickyRuns.get(run.sticky.queue)?.delete(run);
+    // A task completed by a worker that is shutting down must not bind the run to its sticky queue.
+    if (sticky && this.engine.matching.isRetiredStickyQueue(run.namespace.name, sticky.queue)) sticky = undefined;
     run.sticky = sticky;
     if (!sticky) return;
     let runs = this.stickyRuns.get(sticky.queue);

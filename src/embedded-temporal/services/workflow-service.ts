@@ -69,7 +69,14 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
           id: found.id,
           state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
           description: 'embedded-temporal namespace',
-          capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
+          // workerPollCompleteOnShutdown: ShutdownWorker answers the worker's polls (matching.ts),
+          // so core lets them finish instead of dropping polls that may already hold a task.
+          capabilities: {
+            eagerWorkflowStart: true,
+            syncUpdate: true,
+            asyncUpdate: true,
+            workerPollCompleteOnShutdown: true,
+          },
           limits: {
             blobSizeLimitError: i64(engine.limits.blobSizeLimitError),
             memoSizeLimitError: i64(engine.limits.memoSizeLimitError),
@@ -97,6 +104,13 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
       })),
     }),
     ShutdownWorker: (r: temporal.api.workflowservice.v1.IShutdownWorkerRequest) => {
+      engine.matching.shutdownWorker({
+        namespace: engine.namespace(r.namespace).name,
+        workerInstanceKey: r.workerInstanceKey ?? '',
+        identity: r.identity ?? '',
+        taskQueue: r.taskQueue ?? '',
+        stickyTaskQueue: r.stickyTaskQueue ?? '',
+      });
       if (r.stickyTaskQueue) engine.workflowTasks.stickyQueueGone(r.stickyTaskQueue);
       return {};
     },
@@ -111,6 +125,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
     PollWorkflowTaskQueue: (r: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, ctx) =>
       engine.workflowTasks.poll(r, {
         identity: r.identity ?? '',
+        workerInstanceKey: r.workerInstanceKey ?? '',
         answerBy: ctx.answerBy(POLL_MAX_WAIT_MS),
         isCancelled: ctx.isCancelled,
         onCancel: ctx.onCancel,
@@ -123,6 +138,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
       act.applyRateLimit(ns.name, name, r.taskQueueMetadata?.maxTasksPerSecond?.value ?? undefined);
       const response = await engine.matching.activityQueue(ns.name, name).poll({
         identity: r.identity ?? '',
+        workerInstanceKey: r.workerInstanceKey ?? '',
         answerBy: ctx.answerBy(POLL_MAX_WAIT_MS),
         isCancelled: ctx.isCancelled,
         onCancel: ctx.onCancel,

@@ -8,3 +8,4 @@ export * from './time';
 export * from './unhandled-command';
 export * from './activity-operator';
 export * from './reset';
+export * from './shutdown';
