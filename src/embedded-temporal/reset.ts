@@ -16,7 +16,7 @@ import { WorkflowRun } from './workflow-run';
 
 const { EventType, WorkflowTaskFailedCause, ResetReapplyType, ResetReapplyExcludeType } = enums;
 
-/** Events that open a child or external request (not carried on by a reset run here). */
+/** Events that open a child or external request. */
 const CHILD_OPENING_EVENTS = new Set<number>([
   EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
   EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
@@ -42,10 +42,28 @@ export class WorkflowResets {
     const startedEventId = this.resetPoint(base, Number(request.workflowTaskFinishEventId ?? 0));
     const prefix = base.events.slice(0, startedEventId);
     const pending = openAt(prefix);
-    if (pending.some((e) => CHILD_OPENING_EVENTS.has(e.eventType ?? 0))) {
+    const children = pending.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+    );
+    if (pending.some((e) => CHILD_OPENING_EVENTS.has(e.eventType ?? 0) && !children.includes(e))) {
       throw invalidArgument(
-        'The embedded service resets only to points with no child workflow or external signal/cancel in flight.',
+        'The embedded service resets only to points with no external signal or cancel request in flight.',
       );
+    }
+    // Children in flight at the reset point are kept, as the server does by default
+    // (history.allowResetWithPendingChildren): what the base run learnt of them since is
+    // copied to the new run, and a child still running reports to the new run.
+    const childIds = new Set(children.map((e) => Number(e.eventId)));
+    const childEvents = base.events.slice(startedEventId).filter((e) => childIds.has(childInitiatedId(e)));
+    const running = [...childIds].filter(
+      (id) => !childEvents.some((e) => closedEventIds(e).includes(id) && childInitiatedId(e) === id),
+    );
+    for (const id of running) {
+      if (!base.children.has(id)) {
+        throw invalidArgument(
+          `The child workflow initiated by event ${id} is still running but no longer reports to run ${base.runId}.`,
+        );
+      }
     }
     const signals = this.signalsToReapply(base, startedEventId, request);
 
@@ -53,11 +71,13 @@ export class WorkflowResets {
     const newRunId = randomUUID();
     const identity = request.identity ?? '';
     const reason = request.reason ?? '';
+    const run = new WorkflowRun(base.namespace, workflowId, newRunId, { ...base.config }, this.engine.clock);
+    // Moved before the base run is terminated, so its parent close policy leaves them alone.
+    this.moveRunningChildren(base, run, running);
     if (current?.isOpen) {
       this.engine.executions.terminateRun(current, `resetting workflow: ${reason}`, null, identity);
     }
 
-    const run = new WorkflowRun(base.namespace, workflowId, newRunId, { ...base.config }, this.engine.clock);
     for (const event of prefix) run.events.push({ ...event });
     run.previousStartedEventId = lastCompletedTaskStartedId(prefix);
     const scheduledEventId = Number(prefix[startedEventId - 1].workflowTaskStartedEventAttributes?.scheduledEventId);
@@ -77,6 +97,12 @@ export class WorkflowResets {
       run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
         workflowExecutionSignaledEventAttributes: signal,
       });
+    }
+    for (const event of childEvents) {
+      const { eventId: _id, eventTime: _time, eventType, taskId: _taskId, ...attributes } = event;
+      const copiedId = run.append(eventType ?? EventType.EVENT_TYPE_UNSPECIFIED, attributes);
+      const child = run.children.get(childInitiatedId(event));
+      if (child && eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) child.startedEventId = copiedId;
     }
     if (request.requestId) run.requestIds.add(request.requestId);
     this.engine.addRun(run);
@@ -131,6 +157,20 @@ export class WorkflowResets {
     }
   }
 
+  /** Running children of `base` (by initiated event id) become children of `run`. */
+  private moveRunningChildren(base: WorkflowRun, run: WorkflowRun, initiatedEventIds: number[]): void {
+    for (const id of initiatedEventIds) {
+      const child = base.children.get(id);
+      if (!child) continue;
+      base.children.delete(id);
+      run.children.set(id, child);
+      for (const childRun of this.engine.runs.values()) {
+        const link = childRun.config.parent;
+        if (link?.runId === base.runId && link.initiatedEventId === id) link.runId = run.runId;
+      }
+    }
+  }
+
   private signalsToReapply(
     base: WorkflowRun,
     startedEventId: number,
@@ -168,6 +208,19 @@ function lastCompletedTaskStartedId(prefix: HistoryEvent[]): number {
     if (completed) return Number(completed.startedEventId);
   }
   return 0;
+}
+
+/** The initiated event id a child workflow event refers to (0 for other events). */
+function childInitiatedId(event: HistoryEvent): number {
+  const a =
+    event.childWorkflowExecutionStartedEventAttributes ??
+    event.childWorkflowExecutionCompletedEventAttributes ??
+    event.childWorkflowExecutionFailedEventAttributes ??
+    event.childWorkflowExecutionCanceledEventAttributes ??
+    event.childWorkflowExecutionTimedOutEventAttributes ??
+    event.childWorkflowExecutionTerminatedEventAttributes ??
+    event.startChildWorkflowExecutionFailedEventAttributes;
+  return a ? Number(a.initiatedEventId) : 0;
 }
 
 /** Ids of the opening events an event closes (its `scheduled`/`started`/`initiated` ids). */

@@ -9,3 +9,4 @@ export * from './unhandled-command';
 export * from './activity-operator';
 export * from './reset';
 export * from './shutdown';
+export * from './reset-children';
