@@ -263,25 +263,36 @@ export class Updates {
     if (!first?.startWorkflow || !second?.updateWorkflow || (request.operations?.length ?? 0) !== 2) {
       throw invalidArgument('ExecuteMultiOperation supports exactly [startWorkflow, updateWorkflow]');
     }
-    const startRequest = first.startWorkflow;
-    if (!startRequest.workflowIdConflictPolicy) {
-      throw invalidArgument('Update-with-start requires a workflow id conflict policy');
-    }
     const ns = this.engine.namespace(request.namespace);
-    const { run, started } = this.engine.executions.startRun(ns, { ...startRequest, namespace: ns.name }, {});
+    const startRequest = first.startWorkflow;
     const updateRequest = second.updateWorkflow;
-    const state = this.admit(run, updateRequest.request ?? {});
-    const updateResponse = await this.wait(
-      state,
-      Math.max(
-        updateRequest.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
-        Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
-      ),
-      answerBy,
-    );
+    let started: ReturnType<Engine['executions']['startRun']>;
+    try {
+      if (!startRequest.workflowIdConflictPolicy) {
+        throw invalidArgument('Update-with-start requires a workflow id conflict policy');
+      }
+      started = this.engine.executions.startRun(ns, { ...startRequest, namespace: ns.name }, {});
+    } catch (err) {
+      throw multiOperationFailure(err, 0);
+    }
+    const { run } = started;
+    let updateResponse: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
+    try {
+      const state = this.admit(run, updateRequest.request ?? {});
+      updateResponse = await this.wait(
+        state,
+        Math.max(
+          updateRequest.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+          Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+        ),
+        answerBy,
+      );
+    } catch (err) {
+      throw multiOperationFailure(err, 1);
+    }
     return {
       responses: [
-        { startWorkflow: { runId: run.runId, started, status: run.status } },
+        { startWorkflow: { runId: run.runId, started: started.started, status: run.status } },
         { updateWorkflow: updateResponse },
       ],
     };
@@ -295,6 +306,41 @@ export class Updates {
 function updateCodec(): typeof temporal.api.update.v1 {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
   return (require('@temporalio/proto') as typeof import('@temporalio/proto')).temporal.api.update.v1;
+}
+
+/**
+ * The error of a failed update-with-start as the server reports it: the failing operation's
+ * code and message on the call, and a `MultiOperationExecutionFailure` detail with one status
+ * per operation (the failing one as it is, the others `Aborted`). The client rethrows the
+ * failing operation's status instead of a generic "Update-With-Start failed".
+ */
+function multiOperationFailure(err: unknown, failedIndex: number, operations = 2): unknown {
+  if (!(err instanceof RpcError)) return err;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+  const proto = require('@temporalio/proto') as typeof import('@temporalio/proto');
+  const aborted = {
+    code: grpcStatus.ABORTED,
+    message: 'Operation was aborted.',
+    details: [
+      {
+        type_url: `${TYPE_PREFIX}temporal.api.failure.v1.MultiOperationExecutionAborted`,
+        value: proto.temporal.api.failure.v1.MultiOperationExecutionAborted.encode({}).finish(),
+      },
+    ],
+  };
+  const statuses = Array.from({ length: operations }, (_, index) =>
+    index === failedIndex
+      ? {
+          code: err.code,
+          message: err.message,
+          details: err.details.map((d) => ({ type_url: `${TYPE_PREFIX}${d.type}`, value: d.value })),
+        }
+      : aborted,
+  );
+  const failure = proto.temporal.api.errordetails.v1.MultiOperationExecutionFailure.encode({ statuses }).finish();
+  return new RpcError(err.code, 'MultiOperation could not be executed.', [
+    { type: 'temporal.api.errordetails.v1.MultiOperationExecutionFailure', value: failure },
+  ]);
 }
 
 function key(runId: string, updateId: string): string {
