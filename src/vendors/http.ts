@@ -33,6 +33,9 @@ export const httpOptionsFromConfig = (vendor: VendorName, baseUrl: string, confi
   bodyTimeoutMs: config.VENDOR_BODY_TIMEOUT,
 });
 
+/** Per-call options of the vendor clients: the activity's cancellation signal aborts the request. */
+export type CallOptions = Pick<VendorRequest, 'signal'>;
+
 export interface VendorRequest {
   method: 'GET' | 'POST' | 'PUT';
   /** Path below the base URL, starting with `/`; may carry a query string. */

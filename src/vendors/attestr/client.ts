@@ -4,7 +4,14 @@
  */
 import type { AttestrConfig, HttpConfig } from '../../config';
 import type { Secret } from '../../secret';
-import { httpOptionsFromConfig, parseJson, VendorHttp, type VendorHttpOptions, type VendorResponse } from '../http';
+import {
+  httpOptionsFromConfig,
+  parseJson,
+  VendorHttp,
+  type CallOptions,
+  type VendorHttpOptions,
+  type VendorResponse,
+} from '../http';
 import { checkRequest, isSuccess, readBody } from '../responses';
 import { VendorError } from '../vendor-error';
 import { attestrErrorRow } from './errors';
@@ -16,10 +23,6 @@ import {
   profileSchema,
   type Profile,
 } from './schemas';
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
 
 const ASSOCIATE = 'PUT /factx/{profileId}/associate';
 const GET_PROFILE = 'GET /factx/{profileId}';

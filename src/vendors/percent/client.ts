@@ -4,7 +4,14 @@
  */
 import type { HttpConfig, PercentConfig } from '../../config';
 import type { Secret } from '../../secret';
-import { httpOptionsFromConfig, parseJson, VendorHttp, type VendorHttpOptions, type VendorResponse } from '../http';
+import {
+  httpOptionsFromConfig,
+  parseJson,
+  VendorHttp,
+  type CallOptions,
+  type VendorHttpOptions,
+  type VendorResponse,
+} from '../http';
 import { checkRequest, isSuccess, readBody } from '../responses';
 import { VendorError } from '../vendor-error';
 import { percentErrorRow } from './errors';
@@ -20,10 +27,6 @@ import {
   type CreateAgentVerificationRequest,
   type ListAgentVerificationsFilter,
 } from './schemas';
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
 
 const CREATE = 'POST /v1/agent-verifications';
 const GET = 'GET /v1/agent-verifications/{id}';
