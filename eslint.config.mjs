@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**', '**/*.cjs', '**/*.js'],
+    files: ['**/bin/**', '**/*.cjs', '**/*.js'],
     languageOptions: {
       globals: {
         require: 'readonly',

@@ -31,7 +31,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { loadWorkerConfig } from '../src/config';
-import { EMBEDDED_TEMPORAL_PATH } from '../src/dev';
+import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
 import { closeServer, listen } from '../src/ingress/http';
 import { signPercentWebhook } from '../src/ingress/percent-webhook';
 import { createIngress } from '../src/ingress/server';

@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
-import { startDev, type DevStack } from '../../src/dev';
+import { startDev, type DevStack } from '../../dev/dev-stack';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { silentLogger } from '../../src/logger';
 import { cli } from './helpers';

@@ -2,16 +2,16 @@
  * Test environments, always built with the official `TestWorkflowEnvironment` API.
  *
  * Where the SDK cannot download its servers (these machines), the server executable is the
- * project's embedded service (`bin/embedded-temporal`), launched by the SDK itself through the
+ * project's embedded service (`@bgcheck/embedded-temporal`), launched by the SDK itself through the
  * `existing-path` hook. Set `TEMPORAL_TEST_SERVER=download` to use the official binaries
  * instead, or `TEMPORAL_TEST_SERVER=/path/to/binary` for another executable.
  */
-import path from 'node:path';
+import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/definitions';
 
-export const EMBEDDED_TEMPORAL_PATH = path.resolve(__dirname, '../../bin/embedded-temporal');
+export { EMBEDDED_TEMPORAL_PATH };
 
 function executable() {
   const choice = process.env.TEMPORAL_TEST_SERVER;

@@ -1,0 +1,362 @@
+/**
+ * `npm run dev`: the whole system on one machine, then a demo check to its decision.
+ *
+ * With no TEMPORAL_ADDRESS it starts the embedded Temporal service (dev-server mode, the
+ * lifecycle's search attributes registered); with one it connects there. Then the vendor
+ * simulators (signed webhooks to the ingress, verifications decided on a wall-clock schedule),
+ * the workers and the ingress. Vendor settings point at the simulators; the webhook secret and,
+ * if PAYLOAD_CODEC_KEYS is unset, the payload key are random per run (never written in code).
+ *
+ * Runs until SIGINT/SIGTERM, or after the demo with `--exit-after-demo` (DEV_EXIT_AFTER_DEMO=true).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createDataConverter, payloadEncryptionEnabled } from '../src/codec';
+import {
+  ConfigError,
+  loadPercentWebhookConfig,
+  loadProcessConfig,
+  loadTemporalConfig,
+  loadWorkerConfig,
+} from '../src/config';
+import { closeServer, listen } from '../src/ingress/http';
+import { createIngress } from '../src/ingress/server';
+import { createLogger, toTemporalLogger, type Logger } from '../src/logger';
+import type { OnboardingEvent } from '../src/onboarding-event';
+import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
+import { clientConnectionOptions, nativeConnectionOptions } from '../src/temporal-connection';
+import {
+  FINAL_STAGES,
+  SEARCH_ATTRIBUTE_TYPES,
+  searchAttributes,
+  statusQuery,
+  type Stage,
+} from '../src/workflows/definitions';
+import { createWorkers, type BackgroundCheckWorkers } from '../src/worker';
+
+type Env = Record<string, string | undefined>;
+
+export interface DevOptions {
+  env?: Env;
+  /** Port for the embedded Temporal service; default a free one. */
+  temporalPort?: number;
+  /** Run the demo check (default true). */
+  demo?: boolean;
+  /** Demo progress lines go here (default stdout). */
+  out?: { write(text: string): unknown };
+  logger?: Logger;
+  /** Give up on the demo after this long; default 2 minutes. */
+  demoTimeoutMs?: number;
+}
+
+export interface DevStack {
+  temporalAddress: string;
+  namespace: string;
+  ingressUrl: string;
+  simulators: VendorSimulators;
+  client: Client;
+  /** Settles when the demo check reached its decision (or failed to). */
+  demo: Promise<DemoOutcome | undefined>;
+  close(): Promise<void>;
+}
+
+export interface DemoOutcome {
+  workflowId: string;
+  stages: Stage[];
+  result?: unknown;
+  failure?: string;
+}
+
+/** Registers the lifecycle's search attributes on a cluster; existing ones are left alone. */
+async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
+  const { IndexedValueType } = temporal.api.enums.v1;
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((name) => !(name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((n) => [n, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+    logger.info('registered search attributes', { names: missing });
+  } catch (error) {
+    // Temporal Cloud refuses the operator API to workers: there they are set up in the console.
+    logger.warn('could not check the search attributes; register them if checks fail to start', { error });
+  }
+}
+
+interface TemporalSide {
+  address: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+async function startTemporal(env: Env, options: DevOptions, logger: Logger): Promise<TemporalSide> {
+  const config = loadTemporalConfig(env);
+  const dataConverter = createDataConverter(env);
+  if (config.TEMPORAL_ADDRESS) {
+    const connection = await Connection.connect(clientConnectionOptions(config));
+    const nativeConnection = await NativeConnection.connect(nativeConnectionOptions(config));
+    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
+    return {
+      address: config.TEMPORAL_ADDRESS,
+      client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+      nativeConnection,
+      close: async () => {
+        await nativeConnection.close();
+        await connection.close();
+      },
+    };
+  }
+  const testEnv = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: EMBEDDED_TEMPORAL_PATH },
+      namespace: config.TEMPORAL_NAMESPACE,
+      ...(options.temporalPort !== undefined ? { port: options.temporalPort } : {}),
+      searchAttributes: Object.values(searchAttributes),
+    },
+  });
+  return {
+    address: testEnv.address,
+    client: new Client({ connection: testEnv.connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    nativeConnection: testEnv.nativeConnection,
+    close: () => testEnv.teardown(),
+  };
+}
+
+/** A key ring of one random key, for this run only: histories stay encrypted in dev too. */
+const ephemeralCodecKeys = () => `dev-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64')}`;
+
+async function listenWithFallback(server: Server, port: number, explicit: boolean): Promise<number> {
+  try {
+    return await listen(server, port);
+  } catch (error) {
+    if (explicit || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return listen(server, 0);
+  }
+}
+
+export async function startDev(options: DevOptions = {}): Promise<DevStack> {
+  const env: Env = { ...(options.env ?? process.env) };
+  const out = options.out ?? process.stdout;
+  const processConfig = loadProcessConfig(env);
+  const logger = options.logger ?? createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' } });
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => logger.error('shutdown step failed', { error }));
+    }
+  };
+
+  try {
+    // Secrets of this run: random, never printed.
+    env.PERCENT_WEBHOOK_SECRET = randomBytes(32).toString('hex');
+    const ephemeralKey = !env.PAYLOAD_CODEC_KEYS;
+    if (ephemeralKey) env.PAYLOAD_CODEC_KEYS = ephemeralCodecKeys();
+
+    const temporalSide = await startTemporal(env, options, logger);
+    cleanups.push(() => temporalSide.close());
+    const { client } = temporalSide;
+    const temporalConfig = loadTemporalConfig(env);
+
+    const ingress = createIngress({
+      client,
+      logger,
+      config: { ...temporalConfig, ...loadPercentWebhookConfig(env) },
+    });
+    const ingressPort = await listenWithFallback(ingress, processConfig.INGRESS_PORT, env.INGRESS_PORT !== undefined);
+    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+    cleanups.push(() => closeServer(ingress));
+
+    const simulators = await startVendorSimulators({
+      webhook: { url: `${ingressUrl}/webhooks/percent`, secret: env.PERCENT_WEBHOOK_SECRET },
+      autoAdvance: { toPendingReviewAfterMs: 1500, decideAfterMs: 2500, decision: 'approved' },
+      autoCreateProfiles: true,
+    });
+    cleanups.push(() => simulators.close());
+    Object.assign(env, {
+      PERCENT_BASE_URL: simulators.percentBaseUrl,
+      PERCENT_API_KEY: simulators.percentApiKey,
+      ATTESTR_BASE_URL: simulators.attestrBaseUrl,
+      ATTESTR_AUTH_TOKEN: simulators.attestrAuthToken,
+    });
+
+    const workers: BackgroundCheckWorkers = await createWorkers({
+      connection: temporalSide.nativeConnection,
+      config: loadWorkerConfig(env),
+      dataConverter: createDataConverter(env),
+      shutdownGraceTime: '5 seconds',
+    });
+    const running = workers.run();
+    cleanups.push(async () => {
+      workers.shutdown();
+      await running;
+    });
+    running.catch((error: unknown) => logger.error('workers stopped', { error }));
+
+    out.write(
+      [
+        '',
+        `Temporal        ${temporalSide.address} (namespace ${temporalConfig.TEMPORAL_NAMESPACE})${
+          temporalConfig.TEMPORAL_ADDRESS ? '' : ', embedded'
+        }`,
+        `Ingress         ${ingressUrl}  (POST /onboarding-events, /profiles/:profileId/async-request, /webhooks/percent)`,
+        `Simulators      ${simulators.url}`,
+        `Payloads        ${payloadEncryptionEnabled(env) ? 'encrypted' : 'in clear'}${
+          ephemeralKey ? ' (random key for this run; set PAYLOAD_CODEC_KEYS to share one with the CLI)' : ''
+        }`,
+        `CLI             TEMPORAL_ADDRESS=${temporalSide.address} npm run client -- list`,
+        '',
+      ].join('\n'),
+    );
+
+    const demo =
+      options.demo === false
+        ? Promise.resolve(undefined)
+        : runDemo({ client, ingressUrl, simulators, out, timeoutMs: options.demoTimeoutMs ?? 120_000 });
+    return {
+      temporalAddress: temporalSide.address,
+      namespace: temporalConfig.TEMPORAL_NAMESPACE,
+      ingressUrl,
+      simulators,
+      client,
+      demo,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * One check through the real front door: the event is POSTed to the ingress, the async request
+ * id is POSTed when the check waits for it, and the simulators' webhooks bring the decision.
+ */
+async function runDemo(input: {
+  client: Client;
+  ingressUrl: string;
+  simulators: VendorSimulators;
+  out: { write(text: string): unknown };
+  timeoutMs: number;
+}): Promise<DemoOutcome> {
+  const { client, ingressUrl, simulators, out } = input;
+  const say = (line: string) => out.write(`[demo] ${line}\n`);
+  const profileId = simulators.attestr.addProfile();
+  const asyncRequestId = simulators.attestr.addAsyncRequest('education');
+  const event: OnboardingEvent = {
+    eventId: `demo-${randomUUID()}`,
+    profileId,
+    agent: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', organisationId: 'org_demo' },
+    // A short poll interval: if a webhook is missed, polling still reaches the decision quickly.
+    options: { pollInterval: '10 seconds' },
+  };
+
+  const started = await postJson(`${ingressUrl}/onboarding-events`, event);
+  if (started.status !== 202)
+    throw new Error(`the ingress answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const workflowId = String(started.body.workflowId);
+  say(`onboarding event accepted: check ${workflowId}`);
+
+  const handle = client.workflow.getHandle(workflowId);
+  const seen: Stage[] = [];
+  let asyncRequestSent = false;
+  const deadline = Date.now() + input.timeoutMs;
+  // Progress by querying the check: the demo's only wait loop (the tests wait on events).
+  while (Date.now() < deadline) {
+    const status = await handle.query(statusQuery).catch(() => undefined);
+    for (const { stage } of status?.stages.slice(seen.length) ?? []) {
+      seen.push(stage);
+      say(`stage ${stage}`);
+    }
+    if (status?.stage === 'awaiting_async_request' && !asyncRequestSent) {
+      asyncRequestSent = true;
+      const sent = await postJson(`${ingressUrl}/profiles/${profileId}/async-request`, { asyncRequestId });
+      say(`async request id sent through the ingress (HTTP ${sent.status})`);
+    }
+    if (status && FINAL_STAGES.includes(status.stage)) break;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  try {
+    const result = await client.withDeadline(Math.max(deadline, Date.now() + 1000), () => handle.result());
+    say(`decision: ${JSON.stringify(result)}`);
+    return { workflowId, stages: seen, result };
+  } catch (error) {
+    const failure = error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error);
+    say(`the demo check did not reach a decision: ${failure}`);
+    return { workflowId, stages: seen, failure };
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'exit-after-demo': { type: 'boolean' },
+      'no-demo': { type: 'boolean' },
+      'temporal-port': { type: 'string' },
+    },
+  });
+  const exitAfterDemo = values['exit-after-demo'] || /^(1|true)$/i.test(process.env.DEV_EXIT_AFTER_DEMO ?? '');
+  const processConfig = loadProcessConfig();
+  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' } });
+  // The SDK's own lines (worker state changes, activity logs) only from warn up, unless debugging.
+  const sdkLevel = processConfig.LOG_LEVEL === 'debug' || processConfig.LOG_LEVEL === 'trace' ? 'debug' : 'warn';
+  Runtime.install({
+    logger: toTemporalLogger(createLogger({ level: sdkLevel, fields: { service: 'dev', component: 'temporal-sdk' } })),
+    // Shutdown is ordered below (ingress, workers, simulators, Temporal), not by the runtime.
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+
+  const stack = await startDev({
+    logger,
+    demo: !values['no-demo'],
+    ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),
+  });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Shutting down...\n');
+    await stack.close();
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
+
+  const outcome = await stack.demo;
+  if (exitAfterDemo) {
+    await stop(outcome?.result !== undefined ? 0 : 1);
+    return;
+  }
+  process.stdout.write(
+    [
+      '',
+      'Up and waiting for events (Ctrl-C to stop). Try:',
+      `  curl -X POST ${stack.ingressUrl}/onboarding-events -H 'content-type: application/json' -d @event.json`,
+      '',
+    ].join('\n'),
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `dev failed: ${String(error)}`}\n`);
+    process.exit(1);
+  });
+}

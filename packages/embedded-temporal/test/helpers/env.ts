@@ -1,0 +1,29 @@
+/**
+ * Test environments on the embedded service, built with the official `TestWorkflowEnvironment`
+ * API: the SDK itself launches `bin/embedded-temporal` through its `existing-path` hook.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { EMBEDDED_TEMPORAL_PATH } from '../../src';
+
+export { EMBEDDED_TEMPORAL_PATH };
+
+const executable = { type: 'existing-path' as const, path: EMBEDDED_TEMPORAL_PATH };
+
+export type SearchAttributeKind = 'KEYWORD' | 'TEXT' | 'INT' | 'DOUBLE' | 'BOOL' | 'DATETIME' | 'KEYWORD_LIST';
+
+/** Test-server mode: a virtual clock that skips ahead whenever nothing is in flight. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+}
+
+/** Dev-server mode (wall clock), with the given search attributes registered at start. */
+export function createLocalEnv(
+  searchAttributes: Record<string, SearchAttributeKind> = {},
+): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      searchAttributes: Object.entries(searchAttributes).map(([name, type]) => ({ name, type })),
+    },
+  });
+}
