@@ -30,7 +30,7 @@ import { createIngress } from '../src/ingress/server';
 import { createLogger, toTemporalLogger, type Logger } from '../src/logger';
 import type { OnboardingEvent } from '../src/onboarding-event';
 import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
-import { clientConnectionOptions, nativeConnectionOptions } from '../src/temporal-connection';
+import { clientConnectionOptions, nativeConnectionOptions } from '../src/temporal/connection';
 import {
   FINAL_STAGES,
   SEARCH_ATTRIBUTE_TYPES,

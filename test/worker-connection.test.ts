@@ -4,7 +4,7 @@ import {
   DEFAULT_TEMPORAL_ADDRESS,
   nativeConnectionOptions,
   temporalEndpoint,
-} from '../src/temporal-connection';
+} from '../src/temporal/connection';
 
 const files: Record<string, string> = { '/certs/client.pem': 'CERT', '/certs/client.key': 'KEY' };
 const readFile = (path: string): Buffer => {

@@ -13,12 +13,12 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../config';
-import { startCheck } from '../ingress/background-checks';
-import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../ingress/temporal-client';
-import { isTemporalUnavailable } from '../ingress/temporal-errors';
+import { startCheck } from '../temporal/start-check';
+import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../temporal/client';
+import { isTemporalUnavailable } from '../temporal/unavailable';
 import { parseOnboardingEvent, workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
 import {
-  FINAL_STAGES,
+  STAGES,
   WORKFLOW_TYPE,
   asyncRequestReadySignal,
   resumeSignal,
@@ -43,15 +43,6 @@ Commands:
 Environment: TEMPORAL_ADDRESS (default ${DEFAULT_TEMPORAL_ADDRESS}), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
 TEMPORAL_TLS*, TEMPORAL_API_KEY, PAYLOAD_CODEC_KEYS (must match the worker's).
 `;
-
-const STAGES: readonly Stage[] = [
-  'creating_verification',
-  'awaiting_async_request',
-  'associating',
-  'awaiting_decision',
-  'blocked',
-  ...FINAL_STAGES,
-];
 
 export interface CliIo {
   env: Record<string, string | undefined>;

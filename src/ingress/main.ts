@@ -7,7 +7,7 @@ import { ConfigError, loadIngressConfig } from '../config';
 import { createLogger } from '../logger';
 import { closeServer, listen } from './http';
 import { createIngress } from './server';
-import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from './temporal-client';
+import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../temporal/client';
 
 async function main(): Promise<void> {
   const config = loadIngressConfig();

@@ -17,7 +17,7 @@ import { onboardingEventSchema, parseOnboardingEvent } from '../onboarding-event
 import { temporalBackgroundChecks, type BackgroundChecks } from './background-checks';
 import { HttpError, parseJson, readBody, requireJsonContentType, sendJson } from './http';
 import { SIGNATURE_HEADER, parsePercentWebhook, verifyPercentSignature } from './percent-webhook';
-import { TemporalUnavailableError } from './temporal-errors';
+import { TemporalUnavailableError } from '../temporal/unavailable';
 
 export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
   PercentWebhookConfig & {

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { createDataConverter } from '../codec/data-converter';
 import { ConfigError, loadTemporalConfig } from '../config';
-import { clientConnectionOptions } from '../temporal-connection';
+import { clientConnectionOptions } from '../temporal/connection';
 import { replayHistories, type ReplayOutcome } from './replayer';
 import { historiesFromFiles, historiesOfQuery, historyOfWorkflow, type HistoryItem } from './sources';
 

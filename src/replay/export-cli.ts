@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createDataConverter } from '../codec/data-converter';
 import { ConfigError, loadTemporalConfig } from '../config';
-import { clientConnectionOptions } from '../temporal-connection';
+import { clientConnectionOptions } from '../temporal/connection';
 import type { History } from './history-file';
 import { redactHistoryJson } from './redact';
 

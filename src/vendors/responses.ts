@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { FailureType } from '../failure-types';
 import { parseJson, type VendorResponse } from './http';
-import { VendorError, type VendorName } from './vendor-error';
+import { VendorError, type VendorErrorData, type VendorName } from './vendor-error';
 
 const describeIssues = (error: z.ZodError): string =>
   error.issues
@@ -67,3 +67,31 @@ export function readBody<S extends z.ZodType>(
 }
 
 export const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
+
+/** What each vendor's error table says of an answer. */
+export type ErrorTableRow = Pick<VendorErrorData, 'type' | 'retryable' | 'meaning' | 'action'>;
+
+/**
+ * The `VendorError` for an error answer, once the vendor's table gave its row. Only the status,
+ * the vendor's code and `Retry-After` are kept: the body's free text may quote request data.
+ */
+export function errorAnswer(
+  vendor: VendorName,
+  operation: string,
+  row: ErrorTableRow,
+  res: VendorResponse,
+  code: string | number | undefined,
+): VendorError {
+  const { type, retryable, meaning, action } = row;
+  return new VendorError({
+    vendor,
+    operation,
+    type,
+    retryable,
+    meaning,
+    action,
+    httpStatus: res.status,
+    code,
+    retryAfter: res.headers['retry-after'],
+  });
+}

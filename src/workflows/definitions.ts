@@ -8,17 +8,21 @@ import type { AgentVerificationStatus } from '../activities/types';
 
 export const WORKFLOW_TYPE = 'backgroundCheck';
 
-export type Stage =
-  | 'creating_verification'
-  | 'awaiting_async_request'
-  | 'associating'
-  | 'awaiting_decision'
-  | 'blocked'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'cancelled'
-  | 'failed';
+/** Every stage a check goes through, in order; the last five are final. */
+export const STAGES = [
+  'creating_verification',
+  'awaiting_async_request',
+  'associating',
+  'awaiting_decision',
+  'blocked',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+  'failed',
+] as const;
+
+export type Stage = (typeof STAGES)[number];
 
 export const FINAL_STAGES: readonly Stage[] = ['approved', 'rejected', 'expired', 'cancelled', 'failed'];
 
@@ -72,11 +76,7 @@ export const searchAttributes = {
   agentVerificationId: defineSearchAttributeKey('AgentVerificationId', 'KEYWORD'),
 } as const;
 
-/** Name → type, for registering the attributes on a cluster (`temporal operator search-attribute create`). */
-export const SEARCH_ATTRIBUTE_TYPES = {
-  BackgroundCheckStage: 'Keyword',
-  AgentVerificationStatus: 'Keyword',
-  AttestrProfileId: 'Keyword',
-  OrganisationId: 'Keyword',
-  AgentVerificationId: 'Keyword',
-} as const;
+/** Name → type as `temporal operator search-attribute create --type` takes it, derived from the keys above. */
+export const SEARCH_ATTRIBUTE_TYPES: Readonly<Record<string, 'Keyword'>> = Object.fromEntries(
+  Object.values(searchAttributes).map(({ name, type }) => [name, ({ KEYWORD: 'Keyword' } as const)[type]]),
+);

@@ -4,7 +4,7 @@
  * against a real (embedded) Temporal service.
  */
 import type { BackgroundChecks, Delivery } from '../../src/ingress/background-checks';
-import { TemporalUnavailableError } from '../../src/ingress/temporal-errors';
+import { TemporalUnavailableError } from '../../src/temporal/unavailable';
 import { Secret } from '../../src/secret';
 import type { VerificationStatusChanged } from '../../src/workflows/definitions';
 import { WEBHOOK_SECRET, onboardingEvent, percentEvent, startTestIngress } from './helpers';

@@ -12,8 +12,8 @@ import {
   type VendorHttpOptions,
   type VendorResponse,
 } from '../http';
-import { checkRequest, isSuccess, readBody } from '../responses';
-import { VendorError } from '../vendor-error';
+import { checkRequest, errorAnswer, isSuccess, readBody } from '../responses';
+import type { VendorError } from '../vendor-error';
 import { attestrErrorRow } from './errors';
 import {
   associateRequestSchema,
@@ -100,16 +100,5 @@ export class AttestrClient {
 export function attestrError(operation: string, res: VendorResponse): VendorError {
   const body = attestrErrorBodySchema.safeParse(parseJson(res.text));
   const code = body.success ? body.data.code : undefined;
-  const row = attestrErrorRow(code, res.status);
-  return new VendorError({
-    vendor: 'attestr',
-    operation,
-    type: row.type,
-    retryable: row.retryable,
-    meaning: row.meaning,
-    action: row.action,
-    httpStatus: res.status,
-    code,
-    retryAfter: res.headers['retry-after'],
-  });
+  return errorAnswer('attestr', operation, attestrErrorRow(code, res.status), res, code);
 }

@@ -12,8 +12,8 @@ import {
   type VendorHttpOptions,
   type VendorResponse,
 } from '../http';
-import { checkRequest, isSuccess, readBody } from '../responses';
-import { VendorError } from '../vendor-error';
+import { checkRequest, errorAnswer, isSuccess, readBody } from '../responses';
+import type { VendorError } from '../vendor-error';
 import { percentErrorRow } from './errors';
 import {
   agentVerificationEnvelopeSchema,
@@ -131,16 +131,5 @@ function nextCursor(next: string | null | undefined): string | undefined {
 export function percentError(operation: string, res: VendorResponse): VendorError {
   const envelope = percentErrorEnvelopeSchema.safeParse(parseJson(res.text));
   const code = envelope.success ? envelope.data.error.code : undefined;
-  const row = percentErrorRow(res.status, code);
-  return new VendorError({
-    vendor: 'percent',
-    operation,
-    type: row.type,
-    retryable: row.retryable,
-    meaning: row.meaning,
-    action: row.action,
-    httpStatus: res.status,
-    code,
-    retryAfter: res.headers['retry-after'],
-  });
+  return errorAnswer('percent', operation, percentErrorRow(res.status, code), res, code);
 }

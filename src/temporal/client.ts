@@ -1,14 +1,14 @@
 /**
  * A Temporal `Client` for the processes that only talk to the cluster (ingress, CLI): the
- * connection from TEMPORAL_* (see `temporal-connection.ts`) and the shared data converter, so
+ * connection from TEMPORAL_* (see `connection.ts`) and the shared data converter, so
  * what they write the worker can read.
  */
 import { Client, Connection } from '@temporalio/client';
 import { createDataConverter } from '../codec';
 import type { TemporalConfig } from '../config';
-import { clientConnectionOptions } from '../temporal-connection';
+import { clientConnectionOptions } from './connection';
 
-export { DEFAULT_TEMPORAL_ADDRESS } from '../temporal-connection';
+export { DEFAULT_TEMPORAL_ADDRESS } from './connection';
 
 /**
  * `lazy`: connect on first use, so a process (the ingress) starts while Temporal is down and

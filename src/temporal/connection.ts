@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, TLSConfig } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { ConfigError, type TemporalConfig } from './config';
+import { ConfigError, type TemporalConfig } from '../config';
 
 /** Where a local `temporal server start-dev` listens. */
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';

@@ -1,6 +1,6 @@
 /** What a check shows in the Temporal UI: ids that locate it, never the agent's personal data. */
-import { checkMetadata } from '../../src/ingress/background-checks';
-import { onboardingEvent } from './helpers';
+import { checkMetadata } from '../../src/temporal/start-check';
+import { onboardingEvent } from '../ingress/helpers';
 
 describe('checkMetadata', () => {
   it('names the profile, the event and the organisation', () => {
