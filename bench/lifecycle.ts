@@ -110,7 +110,8 @@ async function runPhase(
   const taskQueue = `bench-${options.name}-checks`;
   const ingress = createIngress({
     client,
-    config: { TEMPORAL_TASK_QUEUE: taskQueue, PERCENT_WEBHOOK_SECRET: webhookSecret },
+    // The bench posts from this process only: no bearer token.
+    config: { TEMPORAL_TASK_QUEUE: taskQueue, PERCENT_WEBHOOK_SECRET: webhookSecret, INGRESS_INSECURE_NO_AUTH: true },
   });
   const ingressUrl = `http://127.0.0.1:${await listen(ingress, 0, '127.0.0.1')}`;
   const sim: VendorSimulators = await startVendorSimulators({

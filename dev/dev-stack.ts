@@ -4,13 +4,16 @@
  * With no TEMPORAL_ADDRESS it starts the embedded Temporal service (dev-server mode, the
  * lifecycle's search attributes registered); with one it connects there. Then the vendor
  * simulators (signed webhooks to the ingress, verifications decided on a wall-clock schedule),
- * the workers and the ingress. Vendor settings point at the simulators; the webhook secret and,
- * if PAYLOAD_CODEC_KEYS is unset, the payload key are random per run (never written in code).
+ * the workers and the ingress. Vendor settings point at the simulators; the webhook secret, the
+ * ingress's bearer token and, if PAYLOAD_CODEC_KEYS is unset, the payload key are random per run
+ * (never written in code, never printed). What the CLI and curl need of them goes to a private,
+ * git-ignored file (`.dev/secrets.env`, mode 0600) that the printed commands read.
  *
  * Runs until SIGINT/SIGTERM, or after the demo with `--exit-after-demo` (DEV_EXIT_AFTER_DEMO=true).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -20,11 +23,13 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { createDataConverter, payloadEncryptionEnabled } from '../src/codec';
 import {
   ConfigError,
+  loadIngressAuthConfig,
   loadPercentWebhookConfig,
   loadProcessConfig,
   loadTemporalConfig,
   loadWorkerConfig,
 } from '../src/config';
+import type { FastifyInstance } from 'fastify';
 import { closeServer, listen } from '../src/ingress/http';
 import { createIngress } from '../src/ingress/server';
 import { createLogger, toTemporalLogger, type Logger } from '../src/logger';
@@ -41,6 +46,10 @@ import {
 import { createWorkers, type BackgroundCheckWorkers } from '../src/worker';
 
 type Env = Record<string, string | undefined>;
+
+const ROOT = path.resolve(__dirname, '..');
+/** Default place of the run's secrets file, relative to the repository root (where npm runs). */
+export const DEV_SECRETS_FILE = '.dev/secrets.env';
 
 export interface DevOptions {
   env?: Env;
@@ -59,6 +68,10 @@ export interface DevStack {
   temporalAddress: string;
   namespace: string;
   ingressUrl: string;
+  /** The bearer token of the ingress for this run. */
+  ingressToken: string;
+  /** Where the run's secrets were written, as printed. */
+  secretsFile: string;
   simulators: VendorSimulators;
   client: Client;
   /** Settles when the demo check reached its decision (or failed to). */
@@ -134,13 +147,39 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
 /** A key ring of one random key, for this run only: histories stay encrypted in dev too. */
 const ephemeralCodecKeys = () => `dev-${randomBytes(4).toString('hex')}:${randomBytes(32).toString('base64')}`;
 
-async function listenWithFallback(server: Server, port: number, explicit: boolean): Promise<number> {
+/** Listens on `port`, or on a free one when the default is taken (a Fastify app listens once: made anew). */
+async function listenWithFallback(
+  create: () => FastifyInstance,
+  port: number,
+  explicit: boolean,
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = create();
   try {
-    return await listen(server, port);
+    return { app, port: await listen(app, port) };
   } catch (error) {
+    await app.close();
     if (explicit || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return listen(server, 0);
+    const fallback = create();
+    return { app: fallback, port: await listen(fallback, 0) };
   }
+}
+
+/**
+ * Writes the run's secrets for the CLI and tools (`BGCHECK_ENV_FILE=<file> npm run client ...`),
+ * readable by the owner only: they are never printed.
+ */
+function writeSecretsFile(file: string, values: Record<string, string | undefined>): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const lines = Object.entries(values)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${value}`);
+  writeFileSync(
+    file,
+    `# npm run dev: this run's settings for the CLI and curl. Do not share or commit.\n${lines.join('\n')}\n`,
+    {
+      mode: 0o600,
+    },
+  );
 }
 
 export async function startDev(options: DevOptions = {}): Promise<DevStack> {
@@ -158,6 +197,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
   try {
     // Secrets of this run: random, never printed.
     env.PERCENT_WEBHOOK_SECRET = randomBytes(32).toString('hex');
+    const ingressToken = randomBytes(24).toString('base64url');
+    env.INGRESS_AUTH_TOKENS = ingressToken;
     const ephemeralKey = !env.PAYLOAD_CODEC_KEYS;
     if (ephemeralKey) env.PAYLOAD_CODEC_KEYS = ephemeralCodecKeys();
 
@@ -166,12 +207,12 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     const { client } = temporalSide;
     const temporalConfig = loadTemporalConfig(env);
 
-    const ingress = createIngress({
-      client,
-      logger,
-      config: { ...temporalConfig, ...loadPercentWebhookConfig(env) },
-    });
-    const ingressPort = await listenWithFallback(ingress, processConfig.INGRESS_PORT, env.INGRESS_PORT !== undefined);
+    const ingressConfig = { ...temporalConfig, ...loadPercentWebhookConfig(env), ...loadIngressAuthConfig(env) };
+    const { app: ingress, port: ingressPort } = await listenWithFallback(
+      () => createIngress({ client, logger, config: ingressConfig }),
+      processConfig.INGRESS_PORT,
+      env.INGRESS_PORT !== undefined,
+    );
     const ingressUrl = `http://127.0.0.1:${ingressPort}`;
     cleanups.push(() => closeServer(ingress));
 
@@ -201,6 +242,17 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     });
     running.catch((error: unknown) => logger.error('workers stopped', { error }));
 
+    const secretsFile = path.resolve(ROOT, env.DEV_SECRETS_FILE || DEV_SECRETS_FILE);
+    writeSecretsFile(secretsFile, {
+      TEMPORAL_ADDRESS: temporalSide.address,
+      TEMPORAL_NAMESPACE: temporalConfig.TEMPORAL_NAMESPACE,
+      // A key the user set is theirs to pass on; the random one exists only here.
+      PAYLOAD_CODEC_KEYS: ephemeralKey ? env.PAYLOAD_CODEC_KEYS : undefined,
+      INGRESS_AUTH_TOKEN: ingressToken,
+    });
+    const shownSecretsFile = path.relative(process.cwd(), secretsFile) || secretsFile;
+    const curlAuth = `-H "authorization: Bearer $(sed -n 's/^INGRESS_AUTH_TOKEN=//p' ${shownSecretsFile})"`;
+
     out.write(
       [
         '',
@@ -210,9 +262,13 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
         `Ingress         ${ingressUrl}  (POST /onboarding-events, /profiles/:profileId/async-request, /webhooks/percent)`,
         `Simulators      ${simulators.url}`,
         `Payloads        ${payloadEncryptionEnabled(env) ? 'encrypted' : 'in clear'}${
-          ephemeralKey ? ' (random key for this run; set PAYLOAD_CODEC_KEYS to share one with the CLI)' : ''
+          ephemeralKey ? ` (random key for this run, in ${shownSecretsFile})` : ''
         }`,
-        `CLI             TEMPORAL_ADDRESS=${temporalSide.address} npm run client -- list`,
+        `Secrets         ${shownSecretsFile} (ingress token${ephemeralKey ? ', payload key' : ''}; private, never printed)`,
+        `CLI             BGCHECK_ENV_FILE=${shownSecretsFile} npm run client -- list${
+          ephemeralKey ? '' : '   (with your PAYLOAD_CODEC_KEYS set)'
+        }`,
+        `Ingress call    curl -X POST ${ingressUrl}/onboarding-events ${curlAuth} -H 'content-type: application/json' -d @event.json`,
         '',
       ].join('\n'),
     );
@@ -220,11 +276,20 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     const demo =
       options.demo === false
         ? Promise.resolve(undefined)
-        : runDemo({ client, ingressUrl, simulators, out, timeoutMs: options.demoTimeoutMs ?? 120_000 });
+        : runDemo({
+            client,
+            ingressUrl,
+            ingressToken,
+            simulators,
+            out,
+            timeoutMs: options.demoTimeoutMs ?? 120_000,
+          });
     return {
       temporalAddress: temporalSide.address,
       namespace: temporalConfig.TEMPORAL_NAMESPACE,
       ingressUrl,
+      ingressToken,
+      secretsFile: shownSecretsFile,
       simulators,
       client,
       demo,
@@ -236,10 +301,14 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
   }
 }
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function postJson(
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -252,11 +321,12 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
 async function runDemo(input: {
   client: Client;
   ingressUrl: string;
+  ingressToken: string;
   simulators: VendorSimulators;
   out: { write(text: string): unknown };
   timeoutMs: number;
 }): Promise<DemoOutcome> {
-  const { client, ingressUrl, simulators, out } = input;
+  const { client, ingressUrl, ingressToken, simulators, out } = input;
   const say = (line: string) => out.write(`[demo] ${line}\n`);
   const profileId = simulators.attestr.addProfile();
   const asyncRequestId = simulators.attestr.addAsyncRequest('education');
@@ -268,7 +338,7 @@ async function runDemo(input: {
     options: { pollInterval: '10 seconds' },
   };
 
-  const started = await postJson(`${ingressUrl}/onboarding-events`, event);
+  const started = await postJson(`${ingressUrl}/onboarding-events`, ingressToken, event);
   if (started.status !== 202)
     throw new Error(`the ingress answered ${started.status}: ${JSON.stringify(started.body)}`);
   const workflowId = String(started.body.workflowId);
@@ -287,7 +357,9 @@ async function runDemo(input: {
     }
     if (status?.stage === 'awaiting_async_request' && !asyncRequestSent) {
       asyncRequestSent = true;
-      const sent = await postJson(`${ingressUrl}/profiles/${profileId}/async-request`, { asyncRequestId });
+      const sent = await postJson(`${ingressUrl}/profiles/${profileId}/async-request`, ingressToken, {
+        asyncRequestId,
+      });
       say(`async request id sent through the ingress (HTTP ${sent.status})`);
     }
     if (status && FINAL_STAGES.includes(status.stage)) break;
@@ -348,7 +420,7 @@ async function main(): Promise<void> {
     [
       '',
       'Up and waiting for events (Ctrl-C to stop). Try:',
-      `  curl -X POST ${stack.ingressUrl}/onboarding-events -H 'content-type: application/json' -d @event.json`,
+      `  the commands above (the CLI and curl read ${stack.secretsFile})`,
       '',
     ].join('\n'),
   );

@@ -121,6 +121,45 @@ export const percentWebhookSchema = z.object({
   PERCENT_WEBHOOK_SECRET: secret('the Percent webhook subscription secret'),
 });
 
+/** Bearer tokens of the ingress's non-webhook routes: comma-separated, so they rotate without downtime. */
+const bearerTokens = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return [];
+      const tokens = v.split(',').map((t) => t.trim());
+      // Never echo a token: say which position is wrong.
+      tokens.forEach((token, i) => {
+        if (!/^[\x21-\x7e]{16,512}$/.test(token)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `token ${i + 1} of ${tokens.length}: expected 16-512 printable characters without spaces`,
+          });
+        }
+      });
+      return tokens.map((t) => new Secret(t));
+    }),
+);
+
+export const ingressAuthSchema = z
+  .object({
+    INGRESS_AUTH_TOKENS: bearerTokens,
+    /** Serve the non-webhook routes without auth: local use only, never where the internet reaches. */
+    INGRESS_INSECURE_NO_AUTH: bool(false),
+  })
+  .superRefine((auth, ctx) => {
+    if (auth.INGRESS_AUTH_TOKENS.length === 0 && !auth.INGRESS_INSECURE_NO_AUTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INGRESS_AUTH_TOKENS'],
+        message:
+          'required: comma-separated bearer tokens for POST /onboarding-events and /profiles/:profileId/async-request (or INGRESS_INSECURE_NO_AUTH=true, local use only)',
+      });
+    }
+  });
+
 export const attestrSchema = z.object({
   ATTESTR_BASE_URL: url('the Attestr API base URL', 'https://api.attestr.com'),
   ATTESTR_API_VERSION: z.preprocess(
@@ -210,6 +249,7 @@ function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
 export type TemporalConfig = z.infer<typeof temporalSchema>;
 export type PercentConfig = z.infer<typeof percentSchema>;
 export type PercentWebhookConfig = z.infer<typeof percentWebhookSchema>;
+export type IngressAuthConfig = z.infer<typeof ingressAuthSchema>;
 export type AttestrConfig = z.infer<typeof attestrSchema>;
 export type HttpConfig = z.infer<typeof httpSchema>;
 export type ProcessConfig = z.infer<typeof processSchema>;
@@ -223,6 +263,7 @@ export const loadPercentWebhookConfig = (env: Env = process.env): PercentWebhook
 export const loadAttestrConfig = (env: Env = process.env): AttestrConfig => parse(attestrSchema, env);
 export const loadHttpConfig = (env: Env = process.env): HttpConfig => parse(httpSchema, env);
 export const loadProcessConfig = (env: Env = process.env): ProcessConfig => parse(processSchema, env);
+export const loadIngressAuthConfig = (env: Env = process.env): IngressAuthConfig => parse(ingressAuthSchema, env);
 export const loadCodecConfig = (env: Env = process.env): CodecConfig => parse(codecSchema, env);
 export const loadCodecServerConfig = (env: Env = process.env): CodecServerConfig => parse(codecServerSchema, env);
 
@@ -244,5 +285,21 @@ export function loadActivitiesConfig(env: Env = process.env) {
 
 /** Everything the ingress process needs, with all problems reported at once as for the worker. */
 export function loadIngressConfig(env: Env = process.env) {
-  return parse(temporalSchema.extend(percentWebhookSchema.shape).extend(processSchema.shape), env);
+  const base = temporalSchema.extend(percentWebhookSchema.shape).extend(processSchema.shape);
+  // Parsed side by side (the auth schema has a cross-field rule), problems joined.
+  const problems: string[] = [];
+  const collect = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const config = collect(() => parse(base, env));
+  const auth = collect(() => parse(ingressAuthSchema, env));
+  if (!config || !auth) throw new ConfigError(problems);
+  return { ...config, ...auth };
 }
+export type IngressProcessConfig = ReturnType<typeof loadIngressConfig>;

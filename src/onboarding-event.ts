@@ -5,8 +5,9 @@
  */
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { attestrAsyncRequestId, attestrProfileId, plainText } from './field-formats';
 
-const text = (max = 255) => z.string().trim().min(1).max(max);
+const text = plainText;
 
 /** RFC 5646 language tag, e.g. `en`, `en-GB`, `zh-Hant-TW`, `es-419`. */
 export const languageTag = z
@@ -26,7 +27,7 @@ const duration = z.string().refine(
   { error: 'expected a duration such as "6 hours" or "7 days"' },
 );
 
-const agentBase = z.object({
+const agentBase = z.strictObject({
   firstName: text(),
   lastName: text(),
   email: z.email({ error: 'expected an e-mail address' }).max(255),
@@ -48,16 +49,17 @@ export const agentSchema = agentBase.superRefine((agent, ctx) => {
   }
 });
 
-export const onboardingEventSchema = z.object({
+/**
+ * Strict: an unknown field (a typo such as `asyncRequestID`, or data that has no business in a
+ * workflow history) is an error naming it, never dropped silently.
+ */
+export const onboardingEventSchema = z.strictObject({
   eventId: text(),
-  profileId: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'expected an Attestr profile id (letters, digits, _ and -)' }),
+  profileId: attestrProfileId,
   agent: agentSchema,
-  asyncRequestId: text(128).optional(),
+  asyncRequestId: attestrAsyncRequestId.optional(),
   options: z
-    .object({
+    .strictObject({
       asyncRequestTimeout: duration.optional(),
       decisionTimeout: duration.optional(),
       pollInterval: duration.optional(),
@@ -75,14 +77,28 @@ export interface FieldProblem {
 
 export type ParseResult = { ok: true; event: OnboardingEvent } | { ok: false; problems: FieldProblem[] };
 
-/** Validates an onboarding event; problems name the fields (`agent.email`), never echo values. */
+/**
+ * Every problem of a zod error, each naming its field (`agent.email`) and never echoing a value;
+ * an unknown field is named itself (`agent.ssn: unknown field`).
+ */
+export function fieldProblems(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+  whole = '(body)',
+): FieldProblem[] {
+  const name = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.') || whole;
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: name([...issue.path, key]), message: 'unknown field' }))
+      : [{ field: name(issue.path), message: issue.message }],
+  );
+}
+
+/** Validates an onboarding event; all problems at once, naming the fields, never echoing values. */
 export function parseOnboardingEvent(input: unknown): ParseResult {
   const result = onboardingEventSchema.safeParse(input);
   if (result.success) return { ok: true, event: result.data };
-  return {
-    ok: false,
-    problems: result.error.issues.map((i) => ({ field: i.path.join('.') || '(event)', message: i.message })),
-  };
+  return { ok: false, problems: fieldProblems(result.error, [], '(event)') };
 }
 
 /** Workflow ID of the check for a profile: one running check per profile. */

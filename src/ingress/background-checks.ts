@@ -12,7 +12,7 @@ import {
   type VerificationStatusChanged,
 } from '../workflows/definitions';
 import { TemporalUnavailableError, isTemporalUnavailable } from '../temporal/unavailable';
-import { VERIFICATION_ID_PATTERN } from './verification-id';
+import { VERIFICATION_ID_PATTERN } from '../field-formats';
 
 export type Delivery =
   | { outcome: 'delivered'; workflowId: string }

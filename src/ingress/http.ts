@@ -1,7 +1,9 @@
-/** Small node:http helpers: bounded body reading and JSON answers. */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+/** HTTP helpers of the ingress: its error type, the JSON depth bound, listen and close. */
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import type { FieldProblem } from '../onboarding-event';
 
+/** An answer other than 2xx, in the ingress's error body `{ error: { code, message, ...details } }`. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -15,73 +17,41 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the raw body, refusing (413) anything over `limit` bytes without buffering it. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+/** 400 listing every invalid field of the request at once. */
+export const invalidRequest = (problems: FieldProblem[]) =>
+  new HttpError(400, 'invalid_request', 'the request has invalid fields', { problems });
+
+/** Deepest nesting of objects and arrays any accepted body may have (an onboarding event has 3). */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * True when the JSON text nests objects/arrays deeper than `max`. Scanned on the text before it
+ * is parsed, so a hostile 30,000-deep body costs one pass over bytes already bounded in size.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return Buffer.concat(chunks);
-}
-
-const tooLarge = (limit: number) =>
-  new HttpError(413, 'body_too_large', `the request body is larger than ${limit} bytes`, undefined, {
-    connection: 'close',
-  });
-
-/** Parses a JSON body; a syntax error is a 400 that does not echo the body. */
-export function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
-  }
-}
-
-export function requireJsonContentType(req: IncomingMessage): void {
-  const type = req.headers['content-type'];
-  if (type !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new HttpError(415, 'unsupported_media_type', 'expected Content-Type: application/json');
-  }
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string | number> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
+  return false;
 }
 
 /** Listens and resolves with the bound port (pass 0 for an ephemeral one). */
-export function listen(server: Server, port: number, host?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
+export async function listen(app: FastifyInstance, port: number, host = '0.0.0.0'): Promise<number> {
+  await app.listen({ port, host });
+  return (app.server.address() as AddressInfo).port;
 }
 
 /** Stops accepting connections and resolves once in-flight requests have been answered. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) return resolve();
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
-  });
+export async function closeServer(app: FastifyInstance): Promise<void> {
+  await app.close();
 }

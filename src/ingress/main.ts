@@ -1,7 +1,8 @@
 /**
  * `npm run ingress`: the event ingress as a process. Configuration from the environment
- * (TEMPORAL_*, PERCENT_WEBHOOK_SECRET, INGRESS_PORT, LOG_LEVEL, PAYLOAD_CODEC_KEYS); stops
- * gracefully on SIGTERM/SIGINT, answering the requests in flight first.
+ * (TEMPORAL_*, PERCENT_WEBHOOK_SECRET, INGRESS_AUTH_TOKENS or INGRESS_INSECURE_NO_AUTH,
+ * INGRESS_PORT, LOG_LEVEL, PAYLOAD_CODEC_KEYS); stops gracefully on SIGTERM/SIGINT, answering
+ * the requests in flight first.
  */
 import { ConfigError, loadIngressConfig } from '../config';
 import { createLogger } from '../logger';
@@ -21,7 +22,14 @@ async function main(): Promise<void> {
     temporalAddress: config.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    auth:
+      config.INGRESS_AUTH_TOKENS.length > 0
+        ? `${config.INGRESS_AUTH_TOKENS.length} bearer token(s)`
+        : 'none (INGRESS_INSECURE_NO_AUTH)',
   });
+  if (config.INGRESS_AUTH_TOKENS.length === 0) {
+    logger.warn('no authentication on /onboarding-events and /profiles/:profileId/async-request: local use only');
+  }
 
   const stop = async (signal: string) => {
     logger.info('shutting down', { signal });

@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Secret } from '../secret';
 import type { VerificationStatusChanged } from '../workflows/definitions';
-import { VERIFICATION_ID_PATTERN } from './verification-id';
+import { VERIFICATION_ID_PATTERN } from '../field-formats';
 
 export const SIGNATURE_HEADER = 'goodstack-signature';
 

@@ -1,26 +1,43 @@
 /**
- * The event ingress: an HTTP front door that turns onboarding events, async request ids and
- * Percent webhooks into workflow starts and signals.
+ * The event ingress: an HTTP front door (Fastify) that turns onboarding events, async request
+ * ids and Percent webhooks into workflow starts and signals.
  *
  * Each route does at most one change in Temporal (a start or a signal) and answers 2xx only
  * once Temporal accepted it; if Temporal cannot be reached it answers 503 with Retry-After,
  * so senders retry and an accepted event is never lost. Signals are deduplicated by the
  * workflow (by `eventId` for webhooks), so a retry after an ambiguous timeout is harmless.
+ *
+ * Hostile input is Fastify's job first (body limit also for chunked bodies, content-type
+ * parsing, URL and header limits) and the zod schemas' next (strict, every problem at once);
+ * any error becomes an answer, never a crash.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
-import type { PercentWebhookConfig, TemporalConfig } from '../config';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
+import type { IngressAuthConfig, PercentWebhookConfig, TemporalConfig } from '../config';
 import { silentLogger, type Logger } from '../logger';
-import { onboardingEventSchema, parseOnboardingEvent } from '../onboarding-event';
+import { fieldProblems, onboardingEventSchema, type FieldProblem } from '../onboarding-event';
+import {
+  asyncRequestBodySchema,
+  deliveredSchema,
+  errorBodySchema,
+  profileParamsSchema,
+  startedCheckSchema,
+  statusSchema,
+  webhookAnswerSchema,
+} from './api-schemas';
+import { bearerTokenCheck } from './auth';
 import { temporalBackgroundChecks, type BackgroundChecks } from './background-checks';
-import { HttpError, parseJson, readBody, requireJsonContentType, sendJson } from './http';
+import { HttpError, MAX_JSON_DEPTH, invalidRequest, jsonDepthExceeds } from './http';
 import { SIGNATURE_HEADER, parsePercentWebhook, verifyPercentSignature } from './percent-webhook';
 import { TemporalUnavailableError } from '../temporal/unavailable';
 
 export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
-  PercentWebhookConfig & {
+  PercentWebhookConfig &
+  Partial<IngressAuthConfig> & {
     /** Largest accepted request body; default 256 KiB (an onboarding event is well under 4 KiB). */
     maxBodyBytes?: number;
     /** Upper bound of each Temporal call; default 10 s. */
@@ -34,205 +51,326 @@ export type IngressOptions = {
   logger?: Logger;
 } & ({ client: Client; checks?: undefined } | { checks: BackgroundChecks; client?: undefined });
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  /** Path template for logs: ids in paths never reach the access log. */
-  name: string;
-  handle(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void>;
-}
+/** Longest accepted request target; longer ones get 414 (ours are under 200 characters). */
+const MAX_URL_LENGTH = 2048;
 
-const profileIdSchema = onboardingEventSchema.shape.profileId;
-const asyncRequestBodySchema = z.object({ asyncRequestId: z.string().trim().min(1).max(128) });
+/** Fixed messages for Fastify's own errors: theirs may quote the body or the path. */
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'the request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'expected Content-Type: application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'invalid_content_length',
+    message: 'Content-Length does not match the body',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'the request body is empty' },
+  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', message: 'the request path has a malformed percent-encoding' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', message: 'a path segment is too long' },
+};
 
-const fieldProblems = (error: z.ZodError, prefix?: string) =>
-  error.issues.map((i) => ({ field: [prefix, ...i.path].filter(Boolean).join('.') || '(body)', message: i.message }));
+const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-const badRequest = (problems: { field: string; message: string }[]) =>
-  new HttpError(400, 'invalid_request', 'the request has invalid fields', { problems });
-
-export function createIngress(options: IngressOptions): Server {
+export function createIngress(options: IngressOptions): FastifyInstance {
   const { config } = options;
   const logger = (options.logger ?? silentLogger).child({ component: 'ingress' });
+  const tokens = config.INGRESS_AUTH_TOKENS ?? [];
+  if (tokens.length === 0 && config.INGRESS_INSECURE_NO_AUTH !== true) {
+    throw new Error('the ingress needs INGRESS_AUTH_TOKENS (or INGRESS_INSECURE_NO_AUTH=true, local use only)');
+  }
+  const checkBearer = tokens.length > 0 ? bearerTokenCheck(tokens) : undefined;
   const checks =
     options.checks ??
     temporalBackgroundChecks(options.client, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       callTimeoutMs: config.temporalCallTimeoutMs,
     });
-  const maxBodyBytes = config.maxBodyBytes ?? 256 * 1024;
   const retryAfter = String(config.retryAfterSeconds ?? 5);
 
-  const readJson = async (req: IncomingMessage) => {
-    requireJsonContentType(req);
-    return parseJson(await readBody(req, maxBodyBytes));
-  };
-
-  const routes: Route[] = [
-    {
-      method: 'GET',
-      pattern: /^\/healthz$/,
-      name: '/healthz',
-      // Liveness only: a Temporal outage must not get the ingress restarted (see /readyz).
-      handle: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    },
-    {
-      method: 'GET',
-      pattern: /^\/readyz$/,
-      name: '/readyz',
-      handle: async (_req, res) => {
-        await checks.ping();
-        sendJson(res, 200, { status: 'ready' });
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/onboarding-events$/,
-      name: '/onboarding-events',
-      handle: async (req, res) => {
-        const parsed = parseOnboardingEvent(await readJson(req));
-        if (!parsed.ok) throw badRequest(parsed.problems);
-        const check = await checks.start(parsed.event);
-        logger.info(check.started ? 'check started' : 'check already running', {
-          workflowId: check.workflowId,
-          runId: check.runId,
-        });
-        sendJson(res, 202, check);
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/profiles\/([^/]+)\/async-request$/,
-      name: '/profiles/:profileId/async-request',
-      handle: async (req, res, [rawProfileId]) => {
-        const profileId = profileIdSchema.safeParse(decodeURIComponent(rawProfileId));
-        const body = asyncRequestBodySchema.safeParse(await readJson(req));
-        const problems = [
-          ...(profileId.success ? [] : fieldProblems(profileId.error, 'profileId')),
-          ...(body.success ? [] : fieldProblems(body.error)),
-        ];
-        if (!profileId.success || !body.success) throw badRequest(problems);
-        const delivery = await checks.sendAsyncRequest(profileId.data, body.data.asyncRequestId);
-        if (delivery.outcome !== 'delivered') {
-          throw new HttpError(404, 'no_running_check', 'no background check is running for this profile');
-        }
-        logger.info('async request id delivered', { workflowId: delivery.workflowId });
-        sendJson(res, 202, { workflowId: delivery.workflowId });
-      },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/webhooks\/percent$/,
-      name: '/webhooks/percent',
-      handle: async (req, res) => {
-        const raw = await readBody(req, maxBodyBytes);
-        const signature = req.headers[SIGNATURE_HEADER];
-        if (
-          !verifyPercentSignature(
-            raw,
-            typeof signature === 'string' ? signature : undefined,
-            config.PERCENT_WEBHOOK_SECRET,
-          )
-        ) {
-          throw new HttpError(401, 'invalid_signature', `missing or invalid ${SIGNATURE_HEADER} header`);
-        }
-        const webhook = parsePercentWebhook(parseJson(raw));
-        if (webhook.kind === 'invalid') throw badRequest(webhook.problems);
-        if (webhook.kind === 'ignored') {
-          // Not an agent verification event: nothing in the lifecycle waits for it.
-          logger.info('webhook ignored', { eventId: webhook.eventId, eventType: webhook.eventType });
-          sendJson(res, 200, { received: true, applied: false, reason: 'event type not used' });
-          return;
-        }
-        const { change } = webhook;
-        const delivery = await checks.sendVerificationStatus(change);
-        const fields = {
-          eventId: change.eventId,
-          agentVerificationId: change.agentVerificationId,
-          status: change.status,
-        };
-        switch (delivery.outcome) {
-          case 'delivered':
-            logger.info('webhook delivered', { ...fields, workflowId: delivery.workflowId });
-            sendJson(res, 200, { received: true, applied: true, workflowId: delivery.workflowId });
-            return;
-          case 'no_running_check':
-            // The check closed (e.g. decided by polling): a late webhook has nothing to change.
-            logger.info('webhook for a closed check', fields);
-            sendJson(res, 200, { received: true, applied: false, reason: 'check closed' });
-            return;
-          case 'unknown':
-            // Not recorded yet (the webhook can beat the search attribute upsert) or not ours:
-            // a non-2xx makes Percent resend it later; polling covers what is never matched.
-            logger.warn('webhook for an unknown verification', fields);
-            throw new HttpError(404, 'unknown_verification', 'no background check has this agent verification yet');
-        }
-      },
-    },
-  ];
-
-  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string> => {
-    const path = (req.url ?? '/').split('?')[0];
-    const matching = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((r) => r.match);
-    const found = matching.find((r) => r.route.method === req.method);
-    if (!found) {
-      if (matching.length > 0) {
-        const allow = matching.map((r) => r.route.method).join(', ');
-        sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } }, { allow });
-        return matching[0].route.name;
-      }
-      sendJson(res, 404, { error: { code: 'not_found', message: 'no such route' } });
-      return '(unknown)';
-    }
-    const { route, match } = found;
-    try {
-      await route.handle(req, res, match!.slice(1));
-    } catch (error) {
-      if (res.headersSent || res.destroyed || req.socket.destroyed) {
-        // The sender went away mid-request, or the answer was already on its way: nothing to send.
-        logger.debug('request ended early', { requestId, route: route.name, error });
-        res.destroy();
-      } else if (error instanceof HttpError) {
-        sendJson(
-          res,
-          error.status,
-          { error: { code: error.code, message: error.message, ...error.details } },
-          error.headers,
-        );
-      } else if (error instanceof TemporalUnavailableError) {
-        logger.warn('temporal unavailable', { requestId, route: route.name, error: error.cause });
-        sendJson(
-          res,
-          503,
-          { error: { code: 'temporal_unavailable', message: 'try again later: nothing was applied' } },
-          { 'retry-after': retryAfter },
-        );
-      } else {
-        logger.error('request failed', { requestId, route: route.name, error });
-        sendJson(res, 500, { error: { code: 'internal_error', message: 'internal error', requestId } });
-      }
-    }
-    return route.name;
-  };
-
-  const server = createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    void handle(req, res, requestId).then((route) => {
-      // Access log: route template, status and timing only; no bodies, query strings or headers.
-      logger.info('http request', {
-        requestId,
-        method: req.method,
-        route,
-        status: res.statusCode,
-        durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+  const errorAnswer = (error: unknown, request: FastifyRequest, route: string) => {
+    if (error instanceof HttpError) return error;
+    if (error instanceof TemporalUnavailableError) {
+      logger.warn('temporal unavailable', { requestId: request.id, route, error: error.cause });
+      return new HttpError(503, 'temporal_unavailable', 'try again later: nothing was applied', undefined, {
+        'retry-after': retryAfter,
       });
+    }
+    const code = (error as FastifyError).code;
+    const known = code ? FRAMEWORK_ERRORS[code] : undefined;
+    if (known) return new HttpError(known.status, known.code, known.message);
+    const status = (error as FastifyError).statusCode;
+    if (error instanceof SyntaxError || (code === 'FST_ERR_CTP_INVALID_JSON_BODY' && status === 400)) {
+      return new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      // Another client error Fastify found (e.g. a forbidden `__proto__` key): its status, our body.
+      return new HttpError(status, 'bad_request', 'the request cannot be processed');
+    }
+    logger.error('request failed', { requestId: request.id, route, error });
+    return new HttpError(500, 'internal_error', 'internal error', { requestId: request.id });
+  };
+
+  const sendError = (reply: FastifyReply, error: HttpError) =>
+    reply
+      .code(error.status)
+      .headers({ 'cache-control': 'no-store', ...error.headers })
+      .send({ error: { code: error.code, message: error.message, ...error.details } });
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxBodyBytes ?? 256 * 1024,
+    // Slow or stalled senders do not hold connections open: Percent and the CRM send small bodies.
+    requestTimeout: 30_000,
+    routerOptions: { maxParamLength: 256 },
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Bad percent-encoding in the path (`/profiles/%E0%A4%A/...`) and over-long segments.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL' && /^\/profiles\/[^/]*\/async-request/.test(request.url)) {
+        return sendError(
+          reply,
+          invalidRequest([{ field: 'profileId', message: 'malformed percent-encoding in the path' }]),
+        );
+      }
+      return sendError(reply, errorAnswer(error, request, '(unknown)'));
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = 15_000;
+
+  // Requests are validated by `validateRequest` below (all parts at once); responses by zod.
+  app.setValidatorCompiler(() => (value) => ({ value }));
+  app.setSerializerCompiler(serializerCompiler);
+
+  // JSON bodies: Fastify's parser (refuses `__proto__` / `constructor.prototype` keys), after a
+  // nesting bound. The webhook route replaces it with a raw-bytes parser for its signature.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  // JSON only: Fastify's default text/plain parser goes too, so anything else is a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) {
+      done(new HttpError(400, 'too_deep', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    defaultJson(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.length > MAX_URL_LENGTH) throw new HttpError(414, 'uri_too_long', 'the request URL is too long');
+  });
+
+  // Access log: route template, status and timing only; no bodies, query strings, headers or ids in paths.
+  app.addHook('onResponse', async (request, reply) => {
+    logger.info('http request', {
+      requestId: request.id,
+      method: request.method,
+      route: request.routeOptions.url ?? '(unknown)',
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
     });
   });
-  // Slow or stalled senders do not hold connections open: Percent and the CRM send small bodies.
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
-  return server;
+
+  app.setErrorHandler((error, request, reply) => {
+    const route = request.routeOptions.url ?? '(unknown)';
+    if (reply.raw.destroyed || request.raw.socket?.destroyed) {
+      // The sender went away mid-request: nothing to answer.
+      logger.debug('request ended early', { requestId: request.id, route, error });
+      return;
+    }
+    return sendError(reply, errorAnswer(error, request, route));
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0];
+    // Fastify answers 404 to a known path with another method: this says 405 and which ones.
+    const allowed = ['GET', 'POST'].filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      return sendError(
+        reply,
+        new HttpError(405, 'method_not_allowed', `use ${allowed.join(', ')}`, undefined, { allow: allowed.join(', ') }),
+      );
+    }
+    return sendError(reply, new HttpError(404, 'not_found', 'no such route'));
+  });
+
+  void app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'bgcheck-worker ingress',
+        version: '1',
+        description:
+          'Onboarding events, Attestr async request ids and Percent webhooks for the background-check workflow.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  void app.register(async (scope) => {
+    const api = scope.withTypeProvider<ZodTypeProvider>();
+
+    api.get('/healthz', { schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+    api.get('/readyz', { schema: { response: { 200: statusSchema, 503: errorBodySchema } } }, async () => {
+      // Liveness (/healthz) never calls Temporal: an outage must not get the ingress restarted.
+      await checks.ping();
+      return { status: 'ready' };
+    });
+    api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+    // Routes for the systems that start checks: bearer tokens.
+    void api.register(async (authedScope) => {
+      const authed = authedScope.withTypeProvider<ZodTypeProvider>();
+      authed.addHook('onRequest', async (request) => {
+        checkBearer?.(request.headers.authorization);
+      });
+      authed.addHook('preValidation', validateRequest);
+      const secured = checkBearer ? [{ bearerAuth: [] }] : [];
+      const errors = { 400: errorBodySchema, 401: errorBodySchema, 503: errorBodySchema };
+
+      authed.post(
+        '/onboarding-events',
+        {
+          schema: {
+            summary: 'Start the background check of an onboarding event',
+            security: secured,
+            body: onboardingEventSchema,
+            response: { 202: startedCheckSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const check = await checks.start(request.body);
+          logger.info(check.started ? 'check started' : 'check already running', {
+            workflowId: check.workflowId,
+            runId: check.runId,
+          });
+          return reply.code(202).send(check);
+        },
+      );
+
+      authed.post(
+        '/profiles/:profileId/async-request',
+        {
+          schema: {
+            summary: 'Give a running check its Attestr async request id',
+            security: secured,
+            params: profileParamsSchema,
+            body: asyncRequestBodySchema,
+            response: { 202: deliveredSchema, 404: errorBodySchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const delivery = await checks.sendAsyncRequest(request.params.profileId, request.body.asyncRequestId);
+          if (delivery.outcome !== 'delivered') {
+            throw new HttpError(404, 'no_running_check', 'no background check is running for this profile');
+          }
+          logger.info('async request id delivered', { workflowId: delivery.workflowId });
+          return reply.code(202).send({ workflowId: delivery.workflowId });
+        },
+      );
+    });
+
+    // Percent's webhooks: the HMAC signature over the raw bytes instead of a token.
+    void api.register(async (webhookScope) => {
+      const webhooks = webhookScope.withTypeProvider<ZodTypeProvider>();
+      webhooks.removeContentTypeParser('application/json');
+      webhooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+        done(null, body),
+      );
+      webhooks.post(
+        '/webhooks/percent',
+        {
+          schema: {
+            summary: 'Percent (Goodstack) webhook, signed with Goodstack-Signature',
+            response: { 200: webhookAnswerSchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema },
+          },
+        },
+        async (request) => {
+          const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const signature = request.headers[SIGNATURE_HEADER];
+          if (
+            !verifyPercentSignature(
+              raw,
+              typeof signature === 'string' ? signature : undefined,
+              config.PERCENT_WEBHOOK_SECRET,
+            )
+          ) {
+            throw new HttpError(401, 'invalid_signature', `missing or invalid ${SIGNATURE_HEADER} header`);
+          }
+          const text = raw.toString('utf8');
+          if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+            throw new HttpError(400, 'too_deep', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+          }
+          const webhook = parsePercentWebhook(parseSignedJson(text));
+          if (webhook.kind === 'invalid') throw invalidRequest(webhook.problems);
+          if (webhook.kind === 'ignored') {
+            // Not an agent verification event: nothing in the lifecycle waits for it.
+            logger.info('webhook ignored', { eventId: webhook.eventId, eventType: webhook.eventType });
+            return { received: true as const, applied: false, reason: 'event type not used' };
+          }
+          const { change } = webhook;
+          const delivery = await checks.sendVerificationStatus(change);
+          const fields = {
+            eventId: change.eventId,
+            agentVerificationId: change.agentVerificationId,
+            status: change.status,
+          };
+          switch (delivery.outcome) {
+            case 'delivered':
+              logger.info('webhook delivered', { ...fields, workflowId: delivery.workflowId });
+              return { received: true as const, applied: true, workflowId: delivery.workflowId };
+            case 'no_running_check':
+              // The check closed (e.g. decided by polling): a late webhook has nothing to change.
+              logger.info('webhook for a closed check', fields);
+              return { received: true as const, applied: false, reason: 'check closed' };
+            case 'unknown':
+              // Not recorded yet (the webhook can beat the search attribute upsert) or not ours:
+              // a non-2xx makes Percent resend it later; polling covers what is never matched.
+              logger.warn('webhook for an unknown verification', fields);
+              throw new HttpError(404, 'unknown_verification', 'no background check has this agent verification yet');
+          }
+        },
+      );
+    });
+  });
+
+  return app;
+}
+
+/**
+ * Validates every part of a request (path parameters, body) against the route's zod schemas
+ * and answers one 400 listing all problems; Fastify's own validation stops at the first part.
+ * The parsed values (trimmed, defaults applied) replace the raw ones.
+ */
+async function validateRequest(request: FastifyRequest): Promise<void> {
+  const schema = request.routeOptions.schema as { params?: ZodType; body?: ZodType } | undefined;
+  const problems: FieldProblem[] = [];
+  for (const part of ['params', 'body'] as const) {
+    const partSchema = schema?.[part];
+    if (!partSchema) continue;
+    const result = partSchema.safeParse(request[part]);
+    if (result.success) (request as unknown as Record<string, unknown>)[part] = result.data;
+    else problems.push(...fieldProblems(result.error, [], '(body)'));
+  }
+  if (problems.length > 0) throw invalidRequest(problems);
+}
+
+/** The webhook's JSON, parsed like any other body (no `__proto__` / `constructor.prototype`). */
+function parseSignedJson(text: string): unknown {
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') throw new SyntaxError('forbidden key');
+      return value;
+    });
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
+  }
 }

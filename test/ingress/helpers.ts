@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { OnboardingEvent } from '../../src/onboarding-event';
 import { closeServer, listen } from '../../src/ingress/http';
@@ -8,6 +7,7 @@ import { createLogger } from '../../src/logger';
 import { Secret } from '../../src/secret';
 
 export const WEBHOOK_SECRET = new Secret('whsec_test_only_value');
+export const AUTH_TOKEN = 'test-ingress-token-0123456789';
 
 export function onboardingEvent(overrides: Partial<OnboardingEvent> = {}): OnboardingEvent {
   return {
@@ -52,9 +52,14 @@ export async function startTestIngress(options: TestIngressOptions) {
       done();
     },
   });
-  const server: Server = createIngress({
+  const server = createIngress({
     ...options,
-    config: { TEMPORAL_TASK_QUEUE: 'background-checks', PERCENT_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.config },
+    config: {
+      TEMPORAL_TASK_QUEUE: 'background-checks',
+      PERCENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      INGRESS_AUTH_TOKENS: [new Secret(AUTH_TOKEN)],
+      ...options.config,
+    },
     logger: createLogger({ level: 'debug', stream }),
   } as IngressOptions);
   const port = await listen(server, 0, '127.0.0.1');
@@ -64,7 +69,7 @@ export async function startTestIngress(options: TestIngressOptions) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const res = await fetch(url + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${AUTH_TOKEN}`, ...headers },
       body: text,
     });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field

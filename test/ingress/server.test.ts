@@ -7,7 +7,7 @@ import type { BackgroundChecks, Delivery } from '../../src/ingress/background-ch
 import { TemporalUnavailableError } from '../../src/temporal/unavailable';
 import { Secret } from '../../src/secret';
 import type { VerificationStatusChanged } from '../../src/workflows/definitions';
-import { WEBHOOK_SECRET, onboardingEvent, percentEvent, startTestIngress } from './helpers';
+import { AUTH_TOKEN, WEBHOOK_SECRET, onboardingEvent, percentEvent, startTestIngress } from './helpers';
 
 function stubChecks(overrides: Partial<BackgroundChecks> = {}) {
   const calls = {
@@ -83,7 +83,7 @@ describe('ingress (stubbed Temporal)', () => {
       expect((await ingress.post('/onboarding-events', '{"eventId":')).status).toBe(400);
       const text = await fetch(`${ingress.url}/onboarding-events`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain' },
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${AUTH_TOKEN}` },
         body: JSON.stringify(onboardingEvent()),
       });
       expect(text.status).toBe(415);

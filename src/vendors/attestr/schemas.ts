@@ -3,15 +3,13 @@
  * Requests are strict; responses tolerant (unknown fields dropped, item shapes loosely read).
  */
 import { z } from 'zod';
+import { attestrAsyncRequestId, attestrProfileId } from '../../field-formats';
 
-/** Ids go into URL paths: letters, digits, `_` and `-` only (Attestr ids look like `AR0ZoLeBdqvmr-nmy1`). */
-const attestrId = (what: string) =>
-  z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: `expected ${what} (letters, digits, _ and -)` });
-
-export const profileIdSchema = attestrId('an Attestr profile id');
+// Id formats are defined once (`src/field-formats.ts`), shared with the onboarding event.
+export const profileIdSchema = attestrProfileId;
 
 export const associateRequestSchema = z.strictObject({
-  asyncRequest: attestrId('an Attestr asyncRequest id'),
+  asyncRequest: attestrAsyncRequestId,
 });
 
 export type AssociateRequest = z.infer<typeof associateRequestSchema>;

@@ -6,9 +6,11 @@
  * `rejectionReasonCode` are plain strings, so a value Percent adds tomorrow does not crash the worker.
  */
 import { z } from 'zod';
+import { percentAgentVerificationId, plainText } from '../../field-formats';
 import { languageTag } from '../../onboarding-event';
 
-const text255 = z.string().trim().min(1, { error: 'must not be empty' }).max(255, { error: 'at most 255 characters' });
+// Text formats are defined once (`src/field-formats.ts`), shared with the onboarding event.
+const text255 = plainText(255);
 
 export const createAgentVerificationRequestSchema = z
   .strictObject({
@@ -42,9 +44,7 @@ export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, {
   error: 'expected 1-255 printable ASCII characters without spaces',
 });
 
-export const agentVerificationIdSchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, {
-  error: 'expected an agent verification id',
-});
+export const agentVerificationIdSchema = percentAgentVerificationId;
 
 /** Known statuses; others pass through as strings. `approved` and `rejected` are final. */
 export const AGENT_VERIFICATION_STATUSES = [
