@@ -31,6 +31,20 @@ describe('ingress process', () => {
     expect(ingress.output().stderr).toContain('PERCENT_WEBHOOK_SECRET: required');
   });
 
+  it('refuses to start without INGRESS_AUTH_TOKENS unless told to run without auth', async () => {
+    const ingress = runIngress({ INGRESS_PORT: '0', PERCENT_WEBHOOK_SECRET: 'whsec_x' });
+    expect(await ingress.exited).toBe(1);
+    expect(ingress.output().stderr).toContain('INGRESS_AUTH_TOKENS: required');
+    const short = runIngress({
+      INGRESS_PORT: '0',
+      PERCENT_WEBHOOK_SECRET: 'whsec_x',
+      INGRESS_AUTH_TOKENS: 'short-secret',
+    });
+    expect(await short.exited).toBe(1);
+    expect(short.output().stderr).toContain('INGRESS_AUTH_TOKENS: token 1 of 1: expected 16-512 printable characters');
+    expect(short.output().stderr).not.toContain('short-secret');
+  });
+
   it('names every bad variable at once, not one per restart', async () => {
     const ingress = runIngress({ INGRESS_PORT: 'eighty' });
     expect(await ingress.exited).toBe(1);
@@ -44,6 +58,7 @@ describe('ingress process', () => {
     const ingress = runIngress({
       INGRESS_PORT: '0',
       PERCENT_WEBHOOK_SECRET: secret,
+      INGRESS_AUTH_TOKENS: 'token-never-printed-0123456789',
       TEMPORAL_ADDRESS: '127.0.0.1:1',
     });
     const port = await ingress.listening;
@@ -53,5 +68,6 @@ describe('ingress process', () => {
     const { stdout, stderr } = ingress.output();
     expect(stdout).toContain('"msg":"stopped"');
     expect(stdout + stderr).not.toContain(secret);
+    expect(stdout + stderr).not.toContain('token-never-printed');
   });
 });
