@@ -29,6 +29,7 @@ import { createActivities, type Activities } from './activities';
 import { createDataConverter, payloadEncryptionEnabled } from './codec';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, toTemporalLogger, type Logger } from './logger';
+import { SearchAttributesMissingError, checkSearchAttributes } from './search-attributes-check';
 import { nativeConnectionOptions } from './temporal/connection';
 import { AttestrClient } from './vendors/attestr/client';
 import { failurePolicyFromConfig } from './vendors/failure';
@@ -208,6 +209,12 @@ async function main(): Promise<void> {
     );
   });
   try {
+    // Before polling: without its search attributes every check's workflow task would fail, again and again.
+    if ((await checkSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE)) === 'unchecked') {
+      logger.warn('Could not list the namespace search attributes (permission denied); not checked', {
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+    }
     const workflowBundle = await loadWorkflowBundle(logger);
     const workers = await createWorkers({ connection, config, workflowBundle, dataConverter });
     logger.info('Worker started', {
@@ -235,7 +242,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   (process.argv[2] === 'bundle' ? writePrebuiltBundle() : main()).catch((err: unknown) => {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof SearchAttributesMissingError) {
       process.stderr.write(`${err.message}\n`);
     } else {
       createLogger().error('Worker failed', { error: err });

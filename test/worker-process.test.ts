@@ -8,11 +8,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowIdForProfile } from '../src/onboarding-event';
 import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
 import type { backgroundCheck } from '../src/workflows/background-check';
-import { WORKFLOW_TYPE } from '../src/workflows/definitions';
+import { SEARCH_ATTRIBUTE_TYPES, WORKFLOW_TYPE } from '../src/workflows/definitions';
 import { createLocalEnv } from './helpers/temporal-env';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -147,3 +149,26 @@ it('refuses to start with a message naming the missing and malformed variables',
   expect(output).toContain('METRICS_PORT');
   expect(output).not.toContain(sim.attestrAuthToken);
 }, 30_000);
+
+it('exits non-zero naming a search attribute the namespace lacks, and the command that registers it', async () => {
+  const namespace = 'without-verification-id';
+  const { IndexedValueType } = temporal.api.enums.v1;
+  await env.client.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  const present = Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((name) => name !== 'AgentVerificationId');
+  await env.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(present.map((n) => [n, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+  const worker = startWorker({ TEMPORAL_NAMESPACE: namespace, METRICS_PORT: String(await freePort()) });
+  expect(await worker.exited).toBe(1);
+  const output = worker.lines.join('\n');
+  expect(output).toContain('AgentVerificationId (Keyword) is missing');
+  expect(output).toContain(
+    `temporal operator search-attribute create --namespace ${namespace} --name AgentVerificationId --type Keyword`,
+  );
+  for (const name of present) expect(output).not.toContain(`${name} (Keyword) is missing`);
+  expect(worker.lines.some((line) => line.includes('"Worker started"'))).toBe(false);
+}, 60_000);
