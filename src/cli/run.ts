@@ -12,11 +12,13 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../config';
+import { EncryptionCodec } from '../codec';
+import { ConfigError, loadCodecConfig, loadTemporalConfig, type TemporalConfig } from '../config';
 import { startCheck } from '../temporal/start-check';
 import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../temporal/client';
 import { isTemporalUnavailable } from '../temporal/unavailable';
 import { parseOnboardingEvent, workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
+import { UnreadablePayloadsCodec } from './unreadable-payloads';
 import {
   STAGES,
   WORKFLOW_TYPE,
@@ -42,6 +44,7 @@ Commands:
 
 Environment: TEMPORAL_ADDRESS (default ${DEFAULT_TEMPORAL_ADDRESS}), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
 TEMPORAL_TLS*, TEMPORAL_API_KEY, PAYLOAD_CODEC_KEYS (must match the worker's).
+BGCHECK_ENV_FILE=<file> reads unset variables from that file first (npm run dev writes .dev/secrets.env).
 `;
 
 export interface CliIo {
@@ -138,7 +141,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         try {
           // A query needs a worker: bound it, and fall back to what visibility knows.
           const status = await client.withDeadline(Date.now() + 5_000, () => handle.query(statusQuery));
-          print({ ...base, ...status });
+          // An unreadable (encrypted) answer is a placeholder string: shown as such, not spread.
+          print({ ...base, ...(typeof status === 'object' && status !== null ? status : { status }) });
         } catch (error) {
           if (!isTemporalUnavailable(error)) throw error;
           print({ ...base, note: 'no worker answered the status query; showing the indexed stage only' });
@@ -209,6 +213,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
 
   let client: Client | undefined;
+  let codec: UnreadablePayloadsCodec | undefined;
   try {
     const { values, positionals } = (() => {
       try {
@@ -245,7 +250,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
     const prepared = await command.prepare?.(args);
     config.value = loadTemporalConfig(io.env);
-    const connect = io.connect ?? ((c: TemporalConfig) => createTemporalClient(c, io.env));
+    const keys = loadCodecConfig(io.env).PAYLOAD_CODEC_KEYS;
+    // Payloads this CLI cannot decrypt are shown as placeholders and explained, not a failure.
+    codec = new UnreadablePayloadsCodec(keys ? new EncryptionCodec(keys) : undefined);
+    const dataConverter = { payloadCodecs: [codec] };
+    const connect = io.connect ?? ((c: TemporalConfig) => createTemporalClient(c, io.env, { dataConverter }));
     try {
       client = await connect(config.value);
     } catch (error) {
@@ -254,6 +263,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new CommandFailed(`cannot reach Temporal at ${address}: ${(error as Error).message}`);
     }
     await command.run(client, args, values, prepared);
+    const warning = codec.warning(keys !== undefined);
+    if (warning) io.stderr.write(`${warning}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -272,6 +283,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }
+    const warning = codec?.warning(loadCodecConfig(io.env).PAYLOAD_CODEC_KEYS !== undefined);
+    if (warning) io.stderr.write(`${warning}\n`);
     if (error instanceof WorkflowNotFoundError) {
       io.stderr.write(`error: no background check ${error.workflowId} (or it is not running)\n`);
       return 1;

@@ -1,6 +1,9 @@
 /** `npm run replay -- ...`: see `src/replay/cli.ts`. */
 import { runReplayCli } from './cli';
 import { installQuietRuntime } from './quiet-runtime';
+import { loadEnvFile } from '../env-file';
+
+if (!loadEnvFile(process.env, process.stderr)) process.exit(2);
 
 runReplayCli(process.argv.slice(2), {
   env: process.env,

@@ -4,6 +4,7 @@
  * what they write the worker can read.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../codec';
 import type { TemporalConfig } from '../config';
 import { clientConnectionOptions } from './connection';
@@ -17,9 +18,13 @@ export { DEFAULT_TEMPORAL_ADDRESS } from './connection';
 export async function createTemporalClient(
   config: TemporalConfig,
   env: Record<string, string | undefined> = process.env,
-  { lazy = false }: { lazy?: boolean } = {},
+  { lazy = false, dataConverter }: { lazy?: boolean; dataConverter?: DataConverter } = {},
 ): Promise<Client> {
   const options = clientConnectionOptions(config);
   const connection = lazy ? Connection.lazy(options) : await Connection.connect(options);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(env) });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter ?? createDataConverter(env),
+  });
 }

@@ -111,6 +111,27 @@ describe('client CLI commands', () => {
     expect((await run(['resume', profileId])).code).toBe(1);
   });
 
+  it('says which key is missing when it cannot decrypt payloads, and still shows what it can', async () => {
+    const profileId = stack.simulators.attestr.addProfile();
+    expect((await run(['start', '-'], eventFor(profileId, 'cli-keys'))).code).toBe(0);
+    // The dev stack encrypts with its per-run key; this CLI connects on its own, without keys.
+    const env = { TEMPORAL_ADDRESS: stack.temporalAddress };
+    const listed = await cli(['list'], { env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`"workflowId":"bgcheck-${profileId}"`);
+    const status = await cli(['status', profileId], { env });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual({
+      workflowId: `bgcheck-${profileId}`,
+      runId: expect.any(String),
+      executionStatus: 'RUNNING',
+      status: expect.stringMatching(/^\[encrypted with key id "dev-[0-9a-f]+": not readable/),
+    });
+    expect(status.stderr).toMatch(/payloads are encrypted with key id "dev-[0-9a-f]+" .*PAYLOAD_CODEC_KEYS is not set/);
+    expect(status.stderr).toContain('BGCHECK_ENV_FILE=.dev/secrets.env');
+    await stack.client.workflow.getHandle(`bgcheck-${profileId}`).cancel();
+  });
+
   it('exits 1 with a clear message for a check that does not exist', async () => {
     const res = await run(['status', 'no-such-profile']);
     expect(res.code).toBe(1);
