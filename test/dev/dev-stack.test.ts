@@ -2,8 +2,11 @@
  * `npm run dev` as a process: the demo check reaches its decision with visible progress, and
  * the stack shuts down cleanly on SIGTERM. Runs `dev/dev-stack.ts` through tsx, as the script does.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createLocalEnv } from '../helpers/temporal-env';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -65,6 +68,49 @@ describe('npm run dev', () => {
     expect(dev.output().stdout).toContain('Shutting down...');
     await expect(fetch(`${ingressUrl}/healthz`)).rejects.toThrow();
   });
+
+  it("prints commands that work as printed, reading the run's secrets from a private file", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dev-secrets-'));
+    const secretsFile = path.join(dir, 'secrets.env');
+    // No PAYLOAD_CODEC_KEYS: the run makes its own key, which the CLI must get from the file.
+    const up = startDevProcess(['--no-demo'], { DEV_SECRETS_FILE: secretsFile, PAYLOAD_CODEC_KEYS: '' });
+    try {
+      await up.waitFor('Up and waiting for events');
+      const secrets = readFileSync(secretsFile, 'utf8');
+      expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+      const token = /^INGRESS_AUTH_TOKEN=(\S+)$/m.exec(secrets)![1];
+      const key = /^PAYLOAD_CODEC_KEYS=\S+:(\S+)$/m.exec(secrets)![1];
+      expect(up.output().stdout).not.toContain(token);
+      expect(up.output().stdout).not.toContain(key);
+      expect(up.output().stdout).toContain(`Secrets         ${path.relative(ROOT, secretsFile)}`);
+      const printed = up.output().stdout;
+      const curl = /^Ingress call\s+(curl .*)$/m.exec(printed)![1];
+      const cliCommand = /^CLI\s+(.*)$/m.exec(printed)![1];
+      const profileId = 'printed-commands';
+      writeFileSync(
+        path.join(dir, 'event.json'),
+        JSON.stringify({
+          eventId: 'printed-1',
+          profileId,
+          agent: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', organisationId: 'org_1' },
+        }),
+      );
+      const sh = (command: string, cwd: string) =>
+        promisify(execFile)('sh', ['-c', command], { cwd, env: { PATH: process.env.PATH } });
+      // curl from the repository root, as printed, with event.json beside it (here: in the temp dir).
+      const accepted = await sh(curl.replace('-d @event.json', `-d @${path.join(dir, 'event.json')}`), ROOT);
+      expect(JSON.parse(accepted.stdout)).toMatchObject({ workflowId: `bgcheck-${profileId}`, started: true });
+      const listed = await sh(cliCommand, ROOT);
+      expect(listed.stdout).toContain(`"workflowId":"bgcheck-${profileId}"`);
+      expect(listed.stderr).not.toMatch(/error|warning/);
+      const status = await sh(cliCommand.replace(' list', ` status ${profileId}`), ROOT);
+      expect(JSON.parse(status.stdout.slice(status.stdout.indexOf('{')))).toMatchObject({ stage: expect.any(String) });
+      expect(status.stderr).not.toMatch(/warning/);
+    } finally {
+      up.child.kill('SIGTERM');
+      await up.exited;
+    }
+  }, 120_000);
 
   it('connects to the cluster at TEMPORAL_ADDRESS instead of starting one', async () => {
     const cluster = await createLocalEnv();
