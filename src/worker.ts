@@ -29,7 +29,7 @@ import { createActivities, type Activities } from './activities';
 import { createDataConverter, payloadEncryptionEnabled } from './codec';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, toTemporalLogger, type Logger } from './logger';
-import { SearchAttributesMissingError, checkSearchAttributes } from './search-attributes-check';
+import { SearchAttributesMissingError, checkSearchAttributes } from './temporal/search-attributes';
 import { nativeConnectionOptions } from './temporal/connection';
 import { AttestrClient } from './vendors/attestr/client';
 import { failurePolicyFromConfig } from './vendors/failure';

@@ -6,7 +6,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_TYPES } from './workflows/definitions';
+import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/definitions';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
