@@ -9,8 +9,10 @@ import {
   attestrSchema,
   codecServerSchema,
   httpSchema,
+  ingressAuthSchema,
   loadCodecConfig,
   loadCodecServerConfig,
+  loadIngressConfig,
   loadPercentWebhookConfig,
   loadProcessConfig,
   loadTemporalConfig,
@@ -39,6 +41,7 @@ const OPERATOR_ENV: Record<string, string> = {
   PERCENT_API_KEY: 'sk_live_example',
   PERCENT_WEBHOOK_SECRET: 'webhook-secret',
   ATTESTR_AUTH_TOKEN: 'attestr-token',
+  INGRESS_AUTH_TOKENS: 'crm-token-0123456789abcdef,ops-token-0123456789abcdef',
 };
 
 /** The documented local mode (deploy/README.md): no identity provider, no sign-in, loopback only. */
@@ -84,6 +87,7 @@ const CONFIG_VARIABLES = new Set(
     temporalSchema,
     percentSchema,
     percentWebhookSchema,
+    ingressAuthSchema,
     attestrSchema,
     httpSchema,
     processSchema,
@@ -157,6 +161,10 @@ describe('docker-compose.yml', () => {
     expect(loadTemporalConfig(ingress).TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(loadPercentWebhookConfig(ingress).PERCENT_WEBHOOK_SECRET.reveal()).toBe('webhook-secret');
     expect(loadProcessConfig(ingress).INGRESS_PORT).toBe(8080);
+    expect(loadIngressConfig(ingress).INGRESS_AUTH_TOKENS.map((t) => t.reveal())).toEqual([
+      'crm-token-0123456789abcdef',
+      'ops-token-0123456789abcdef',
+    ]);
     expect(loadCodecConfig(ingress).PAYLOAD_CODEC_KEYS?.ids).toEqual(['k1']);
 
     const codec = loadCodecServerConfig(resolvedEnv('codec-server'));
@@ -171,7 +179,7 @@ describe('docker-compose.yml', () => {
 
   it('takes every secret from the environment, required (or explicitly empty) and without a default', () => {
     // TEMPORAL_CODEC_PASS_ACCESS_TOKEN is a switch (forward the user's token), not a token.
-    const secretName = /(KEY|KEYS|SECRET|(?<!_PASS_ACCESS_)TOKEN|PASSWORD|PWD)$/;
+    const secretName = /(KEY|KEYS|SECRET|(?<!_PASS_ACCESS_)TOKENS?|PASSWORD|PWD)$/;
     const checked: string[] = [];
     for (const [name, service] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(environmentOf(service))) {
@@ -191,6 +199,7 @@ describe('docker-compose.yml', () => {
         'worker.ATTESTR_AUTH_TOKEN',
         'worker.PAYLOAD_CODEC_KEYS',
         'ingress.PERCENT_WEBHOOK_SECRET',
+        'ingress.INGRESS_AUTH_TOKENS',
         'codec-server.CODEC_SERVER_AUTH_TOKEN',
         'temporal-ui.TEMPORAL_AUTH_CLIENT_SECRET',
         'temporal.POSTGRES_PWD',
