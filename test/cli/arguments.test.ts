@@ -54,6 +54,20 @@ describe('client CLI arguments', () => {
     expect(res.stderr).not.toContain('secret-ish');
   });
 
+  it('refuses unknown fields (a typo, extra personal data) by name, as the ingress does', async () => {
+    const stdin = JSON.stringify({
+      eventId: 'e1',
+      profileId: 'p1',
+      asyncRequestID: 'AR1',
+      agent: { firstName: 'A', lastName: 'B', email: 'a@example.org', organisationId: 'o1', ssn: '123-45-6789' },
+    });
+    const res = await cli(['start', '-'], { stdin, connect: mustNotConnect });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('  asyncRequestID: unknown field');
+    expect(res.stderr).toContain('  agent.ssn: unknown field');
+    expect(res.stderr).not.toContain('123-45-6789');
+  });
+
   it('refuses an event file that is not JSON', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cli-'));
     const file = path.join(dir, 'event.json');
