@@ -1,0 +1,104 @@
+/**
+ * The run's summary: `summary.json` (every test with its outcome) and `summary.md` (per-suite
+ * counts, then each failing test with its assertion).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { classify, type Classification } from './suites';
+import type { SuiteResult, TestResult } from './suite-runner';
+
+export interface RunInfo {
+  startedAt: string;
+  command: string;
+  sdkRef: string;
+  sdkRefNote: string;
+  sdkVersion: string;
+  server: string;
+  serviceCommit: string;
+  typeErrors: number;
+}
+
+type Outcome = TestResult & { classification?: Classification };
+
+interface SuiteSummary {
+  suite: string;
+  pass: number;
+  fail: number;
+  outOfScope: number;
+  harness: number;
+  skip: number;
+  durationMs: number;
+  rounds: number;
+  notes: string[];
+  tests: Outcome[];
+}
+
+function summarize(result: SuiteResult): SuiteSummary {
+  const tests: Outcome[] = result.tests.map((t) => ({ ...t, classification: classify(result.suite, t.title) }));
+  const count = (pred: (t: Outcome) => boolean) => tests.filter(pred).length;
+  return {
+    suite: result.suite,
+    pass: count((t) => !t.classification && t.status === 'pass'),
+    fail: count((t) => !t.classification && t.status === 'fail'),
+    outOfScope: count((t) => t.classification?.kind === 'out-of-scope'),
+    harness: count((t) => t.classification?.kind === 'harness'),
+    skip: count((t) => !t.classification && t.status === 'skip'),
+    durationMs: result.durationMs,
+    rounds: result.rounds,
+    notes: result.notes,
+    tests,
+  };
+}
+
+function fence(text: string): string {
+  return ['```', text.replace(/```/g, "'''"), '```'].join('\n');
+}
+
+export function writeSummary(outDir: string, info: RunInfo, results: SuiteResult[]): { pass: number; fail: number } {
+  const suites = results.map(summarize);
+  const total = (key: 'pass' | 'fail' | 'outOfScope' | 'harness' | 'skip') => suites.reduce((n, s) => n + s[key], 0);
+  const totals = {
+    pass: total('pass'),
+    fail: total('fail'),
+    outOfScope: total('outOfScope'),
+    harness: total('harness'),
+    skip: total('skip'),
+  };
+  writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify({ ...info, totals, suites }, null, 2));
+
+  const md: string[] = [
+    `# SDK integration tests against ${info.server}`,
+    '',
+    `- started ${info.startedAt}; \`${info.command}\``,
+    `- tests: sdk-typescript ${info.sdkRef} (${info.sdkRefNote}); packages: @temporalio/* ${info.sdkVersion}`,
+    `- embedded service at commit ${info.serviceCommit}; ${info.typeErrors} type errors while compiling the tests (listed in .work/sdk/build.log)`,
+    '',
+    `**${totals.pass} pass, ${totals.fail} fail** over ${suites.length} suites; not counted: ${totals.outOfScope} out of scope, ` +
+      `${totals.harness} harness differences, ${totals.skip} skipped by the SDK.`,
+    '',
+    '| suite | pass | fail | out of scope | harness | time (s) | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...suites.map(
+      (s) =>
+        `| ${s.suite} | ${s.pass} | ${s.fail} | ${s.outOfScope} | ${s.harness} | ${Math.round(s.durationMs / 1000)} | ${s.notes.join('; ').replace(/\|/g, '\\|')} |`,
+    ),
+    '',
+  ];
+  const failing = suites.flatMap((s) =>
+    s.tests.filter((t) => !t.classification && t.status === 'fail').map((t) => ({ s, t })),
+  );
+  if (failing.length > 0) {
+    md.push('## Failing tests', '');
+    for (const { s, t } of failing) md.push(`### ${s.suite} › ${t.title}`, '', fence(t.assertion ?? ''), '');
+  }
+  const apart = suites.flatMap((s) => s.tests.filter((t) => t.classification).map((t) => ({ s, t })));
+  if (apart.length > 0) {
+    md.push('## Not counted', '');
+    for (const { s, t } of apart) {
+      md.push(`- ${s.suite} › ${t.title}: ${t.status}, ${t.classification!.kind} (${t.classification!.reason})`);
+    }
+    md.push('');
+  }
+  writeFileSync(path.join(outDir, 'summary.md'), md.join('\n'));
+  return totals;
+}
