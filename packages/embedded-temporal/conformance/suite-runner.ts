@@ -19,6 +19,8 @@ export interface SuiteResult {
   /** ava runs: more than one when a test hit ava's inactivity timeout and the tests after it were re-run. */
   rounds: number;
   durationMs: number;
+  /** Tests ava reported as remaining after a failed hook: they never ran. */
+  notRun: number;
   /** Problems outside the tests: a server that did not start, a file that timed out, ... */
   notes: string[];
 }
@@ -100,6 +102,8 @@ interface Round {
   pending: TestResult[];
   /** The report is incomplete: ava or its test process died, or the round limit killed it. */
   incomplete: boolean;
+  /** `# N tests remaining`: ava's count of tests a failed hook kept from running. */
+  remaining: number;
   exitCode: number | null;
 }
 
@@ -127,7 +131,8 @@ export function parseTap(tap: string): Omit<Round, 'exitCode'> {
     else if (assertion && INACTIVITY.test(assertion)) pending.push({ title, status: 'fail', assertion });
     else tests.push({ title, status: 'fail', assertion: assertion ?? '' });
   }
-  return { tests, pending, incomplete: !/^1\.\.\d+/m.test(tap) };
+  const remaining = Number(/^# (\d+) tests? remaining in /m.exec(tap)?.[1] ?? 0);
+  return { tests, pending, incomplete: !/^1\.\.\d+/m.test(tap), remaining };
 }
 
 function escapeMatch(title: string): string {
@@ -168,9 +173,11 @@ export async function runSuite(suite: string, opts: RunOptions): Promise<SuiteRe
   try {
     server = await startDefaultServer(opts.devServer, path.join(opts.outDir, `${suite}.server.log`));
   } catch (err) {
-    return { suite, tests, rounds: 0, durationMs: Date.now() - started, notes: [`server: ${(err as Error).message}`] };
+    const notes = [`server: ${(err as Error).message}`];
+    return { suite, tests, rounds: 0, notRun: 0, durationMs: Date.now() - started, notes };
   }
   let rounds = 0;
+  let notRun = 0;
   try {
     for (;;) {
       rounds++;
@@ -178,6 +185,10 @@ export async function runSuite(suite: string, opts: RunOptions): Promise<SuiteRe
       const match = opts.match.length > 0 ? [...opts.match, ...done] : done;
       const round = await avaRound(suite, opts, match, rounds);
       tests.push(...round.tests);
+      if (round.pending.length === 0 && round.remaining > 0) {
+        notRun += round.remaining;
+        notes.push(`${round.remaining} tests did not run (a hook failed)`);
+      }
       if (round.incomplete) {
         notes.push(`round ${rounds}: ava's report is incomplete, exit ${round.exitCode} (see ${suite}.stderr.log)`);
         break;
@@ -194,5 +205,5 @@ export async function runSuite(suite: string, opts: RunOptions): Promise<SuiteRe
   } finally {
     await stopServer(server);
   }
-  return { suite, tests, rounds, durationMs: Date.now() - started, notes };
+  return { suite, tests, rounds, notRun, durationMs: Date.now() - started, notes };
 }

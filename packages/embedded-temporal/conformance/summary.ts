@@ -27,6 +27,7 @@ interface SuiteSummary {
   outOfScope: number;
   harness: number;
   skip: number;
+  notRun: number;
   durationMs: number;
   rounds: number;
   notes: string[];
@@ -43,6 +44,7 @@ function summarize(result: SuiteResult): SuiteSummary {
     outOfScope: count((t) => t.classification?.kind === 'out-of-scope'),
     harness: count((t) => t.classification?.kind === 'harness'),
     skip: count((t) => !t.classification && t.status === 'skip'),
+    notRun: result.notRun,
     durationMs: result.durationMs,
     rounds: result.rounds,
     notes: result.notes,
@@ -56,13 +58,15 @@ function fence(text: string): string {
 
 export function writeSummary(outDir: string, info: RunInfo, results: SuiteResult[]): { pass: number; fail: number } {
   const suites = results.map(summarize);
-  const total = (key: 'pass' | 'fail' | 'outOfScope' | 'harness' | 'skip') => suites.reduce((n, s) => n + s[key], 0);
+  const total = (key: 'pass' | 'fail' | 'outOfScope' | 'harness' | 'skip' | 'notRun') =>
+    suites.reduce((n, s) => n + s[key], 0);
   const totals = {
     pass: total('pass'),
     fail: total('fail'),
     outOfScope: total('outOfScope'),
     harness: total('harness'),
     skip: total('skip'),
+    notRun: total('notRun'),
   };
   writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify({ ...info, totals, suites }, null, 2));
 
@@ -73,14 +77,15 @@ export function writeSummary(outDir: string, info: RunInfo, results: SuiteResult
     `- tests: sdk-typescript ${info.sdkRef} (${info.sdkRefNote}); packages: @temporalio/* ${info.sdkVersion}`,
     `- embedded service at commit ${info.serviceCommit}; ${info.typeErrors} type errors while compiling the tests (listed in .work/sdk/build.log)`,
     '',
-    `**${totals.pass} pass, ${totals.fail} fail** over ${suites.length} suites; not counted: ${totals.outOfScope} out of scope, ` +
-      `${totals.harness} harness differences, ${totals.skip} skipped by the SDK.`,
+    `**${totals.pass} pass, ${totals.fail} fail** over ${suites.length} suites` +
+      (totals.notRun ? `, **${totals.notRun} did not run** (a hook failed)` : '') +
+      `; not counted: ${totals.outOfScope} out of scope, ${totals.harness} harness differences, ${totals.skip} skipped by the SDK.`,
     '',
-    '| suite | pass | fail | out of scope | harness | time (s) | notes |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| suite | pass | fail | not run | out of scope | harness | time (s) | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...suites.map(
       (s) =>
-        `| ${s.suite} | ${s.pass} | ${s.fail} | ${s.outOfScope} | ${s.harness} | ${Math.round(s.durationMs / 1000)} | ${s.notes.join('; ').replace(/\|/g, '\\|')} |`,
+        `| ${s.suite} | ${s.pass} | ${s.fail} | ${s.notRun} | ${s.outOfScope} | ${s.harness} | ${Math.round(s.durationMs / 1000)} | ${s.notes.join('; ').replace(/\|/g, '\\|')} |`,
     ),
     '',
   ];
