@@ -284,8 +284,10 @@ export class Executions {
       if (!run.isOpen) return;
       this.engine.workflowTasks.forceClose(run);
       // At the execution expiration (or without a retry policy) there is no retry: TIMEOUT.
-      // Only a run timeout before the expiration consults the retry policy.
-      const expired = config.executionExpirationTime > 0 && this.engine.clock.now() >= config.executionExpirationTime;
+      // Only a run timeout before the expiration consults the retry policy. The timer armed for
+      // the expiration counts as the expiration: timers can fire a little before the clock
+      // reads their deadline, so re-reading the clock here would take it for a run timeout.
+      const expired = config.executionExpirationTime > 0 && deadline >= config.executionExpirationTime;
       const decision = expired
         ? { state: RetryState.RETRY_STATE_TIMEOUT }
         : this.retryDecision(run, { message: 'workflow timed out' }, true);

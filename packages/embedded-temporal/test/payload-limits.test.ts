@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLocalEnv } from './helpers/env';
@@ -20,7 +21,7 @@ const scheduleActivity = (inputBytes: number) => ({
   scheduleActivityTaskCommandAttributes: {
     activityId: '1',
     activityType: { name: 'echo' },
-    startToCloseTimeout: { seconds: 10 },
+    startToCloseTimeout: msToTs('10s'),
     input: { payloads: [{ metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.alloc(inputBytes, 1) }] },
   },
 });
