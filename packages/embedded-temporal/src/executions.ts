@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
 import type { PendingActivity } from './activities';
-import { alreadyExists, invalidArgument, notFound } from './errors';
+import { invalidArgument, notFound, workflowAlreadyStarted } from './errors';
 import type { Namespace } from './namespaces';
 import { SearchAttributeError } from './visibility';
 import { i64 } from './proto';
@@ -156,8 +156,10 @@ export class Executions {
       if (conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
         this.terminateRun(current, 'terminated by a new start with the same workflow id', null, request.identity ?? '');
       } else {
-        throw alreadyExists(
+        throw workflowAlreadyStarted(
           `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${current.runId}.`,
+          current.startRequestId,
+          current.runId,
         );
       }
     } else if (current) {
@@ -167,8 +169,10 @@ export class Executions {
           (current.status === Status.WORKFLOW_EXECUTION_STATUS_COMPLETED ||
             current.status === Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW));
       if (rejected) {
-        throw alreadyExists(
+        throw workflowAlreadyStarted(
           `Workflow execution already finished and the WorkflowIdReusePolicy does not allow a new start. WorkflowId: ${workflowId}, RunId: ${current.runId}.`,
+          current.startRequestId,
+          current.runId,
         );
       }
     }
@@ -210,7 +214,10 @@ export class Executions {
   createRun(ns: Namespace, workflowId: string, runId: string, config: RunConfig, origin: RunOrigin): WorkflowRun {
     const clock = this.engine.clock;
     const run = new WorkflowRun(ns, workflowId, runId, config, clock);
-    if (origin.requestId) run.requestIds.add(origin.requestId);
+    if (origin.requestId) {
+      run.requestIds.add(origin.requestId);
+      run.startRequestId = origin.requestId;
+    }
     this.engine.addRun(run);
     const backoffMs = origin.backoffMs ?? 0;
     run.executionTime = run.startTime + backoffMs;
