@@ -49,7 +49,9 @@ const DYNAMIC_CONFIG = [
 ];
 const DEFAULT_PORT = 7233;
 /** Bounds a file whose test never returns even after ava's own timeout. */
-const ROUND_LIMIT_MS = 20 * 60_000;
+const ROUND_LIMIT_MS = 10 * 60_000;
+/** How long ava may take to exit once its report is complete. */
+const EXIT_GRACE_MS = 30_000;
 const MAX_ROUNDS = 10;
 
 function portOpen(port: number): Promise<boolean> {
@@ -148,13 +150,33 @@ async function avaRound(suite: string, opts: RunOptions, match: string[], round:
   for (const key of Object.keys(env)) if (key.startsWith('TEMPORAL_') || key.startsWith('TESTS_')) delete env[key];
   env.CONFORMANCE_DEV_SERVER = opts.devServer;
   env.CONFORMANCE_TEST_SERVER = opts.testServer;
-  const child = spawn(process.execPath, args, { cwd: opts.testDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: ava, its test process and the servers the preload launched end together.
+  const child = spawn(process.execPath, args, {
+    cwd: opts.testDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const killGroup = () => {
+    try {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
   let tap = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (tap += d));
+  let reported: NodeJS.Timeout | undefined;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    tap += d;
+    // A test process whose core panicked can keep ava from exiting after its report is complete.
+    if (!reported && /^1\.\.\d+/m.test(tap)) reported = setTimeout(killGroup, EXIT_GRACE_MS);
+  });
   child.stderr.pipe(createWriteStream(`${base}.stderr.log`));
-  const limit = setTimeout(() => child.kill('SIGKILL'), ROUND_LIMIT_MS);
+  const limit = setTimeout(killGroup, ROUND_LIMIT_MS);
   const exitCode = await new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   clearTimeout(limit);
+  clearTimeout(reported);
+  killGroup();
   writeFileSync(`${base}.tap`, tap);
   return { ...parseTap(tap), exitCode };
 }
