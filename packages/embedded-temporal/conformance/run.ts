@@ -11,13 +11,14 @@ import { buildPreload, buildTests, installDependencies, installedSdkVersion } fr
 import { locateSdk } from './sdk-source';
 import { DEFAULT_SUITES } from './suites';
 import { runSuite, type SuiteResult } from './suite-runner';
-import { writeSummary } from './summary';
+import { readSummary, writeSummary } from './summary';
 
 const PACKAGE_DIR = path.resolve(__dirname, '..');
 const EMBEDDED = path.join(PACKAGE_DIR, 'bin/embedded-temporal');
 
 const USAGE = `usage: npm run conformance -w @bgcheck/embedded-temporal -- --sdk <sdk-typescript checkout or git dir>
-         [--ref <tag>] [--server <executable>] [--match <title pattern>]... [--out <dir>] [suite...]
+         [--ref <tag>] [--server <executable>] [--match <title pattern>]... [--out <dir>]
+         [--compare <summary.json of another run>] [suite...]
   suites: file names under packages/test/src without .ts (default: the ${DEFAULT_SUITES.length} of the full run)`;
 
 function fail(message: string): never {
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       server: { type: 'string' },
       match: { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     ? path.resolve(callerDir, values.out)
     : path.join(workDir, 'results', startedAt.replace(/[:.]/g, '-'));
 
+  const compareWith = values.compare ? readSummary(path.resolve(callerDir, values.compare)) : undefined;
   const sdkVersion = installedSdkVersion();
   const source = locateSdk(path.resolve(callerDir, values.sdk), sdkVersion, values.ref);
   console.log(`conformance: SDK tests at ${source.ref} (${source.refNote})`);
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
       typeErrors: built.typeErrors,
     },
     results,
+    compareWith,
   );
   console.log(`conformance: ${totals.pass} pass, ${totals.fail} fail; summary in ${path.join(outDir, 'summary.md')}`);
 }

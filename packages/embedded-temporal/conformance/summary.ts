@@ -2,7 +2,7 @@
  * The run's summary: `summary.json` (every test with its outcome) and `summary.md` (per-suite
  * counts, then each failing test with its assertion).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { classify, type Classification } from './suites';
 import type { SuiteResult, TestResult } from './suite-runner';
@@ -56,7 +56,36 @@ function fence(text: string): string {
   return ['```', text.replace(/```/g, "'''"), '```'].join('\n');
 }
 
-export function writeSummary(outDir: string, info: RunInfo, results: SuiteResult[]): { pass: number; fail: number } {
+/**
+ * How another run (`summary.json`, e.g. of the official dev server through `--server`) did on
+ * a test: lets a failure read "fails on both" or "this server only".
+ */
+function otherOutcome(other: SummaryFile | undefined, suite: string, title: string): string {
+  if (!other) return '';
+  const test = other.suites.find((s) => s.suite === suite)?.tests.find((t) => t.title === title);
+  if (!test) return ` (not run by ${other.server})`;
+  return test.status === 'fail'
+    ? ` (fails on both; ${other.server} too)`
+    : ` (this server only; ${test.status} on ${other.server})`;
+}
+
+interface SummaryFile {
+  server: string;
+  suites: { suite: string; tests: { title: string; status: string }[] }[];
+}
+
+export function readSummary(file: string): SummaryFile {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SummaryFile>;
+  if (!parsed.server || !Array.isArray(parsed.suites)) throw new Error(`--compare: ${file} is not a summary.json`);
+  return parsed as SummaryFile;
+}
+
+export function writeSummary(
+  outDir: string,
+  info: RunInfo,
+  results: SuiteResult[],
+  compareWith?: SummaryFile,
+): { pass: number; fail: number } {
   const suites = results.map(summarize);
   const total = (key: 'pass' | 'fail' | 'outOfScope' | 'harness' | 'skip' | 'notRun') =>
     suites.reduce((n, s) => n + s[key], 0);
@@ -94,7 +123,14 @@ export function writeSummary(outDir: string, info: RunInfo, results: SuiteResult
   );
   if (failing.length > 0) {
     md.push('## Failing tests', '');
-    for (const { s, t } of failing) md.push(`### ${s.suite} › ${t.title}`, '', fence(t.assertion ?? ''), '');
+    for (const { s, t } of failing) {
+      md.push(
+        `### ${s.suite} › ${t.title}${otherOutcome(compareWith, s.suite, t.title)}`,
+        '',
+        fence(t.assertion ?? ''),
+        '',
+      );
+    }
   }
   const apart = suites.flatMap((s) => s.tests.filter((t) => t.classification).map((t) => ({ s, t })));
   if (apart.length > 0) {
