@@ -110,6 +110,7 @@ interface Round {
 }
 
 const INACTIVITY = /Exited because no new tests completed/;
+const INACTIVITY_FAILURE = "no result within ava's inactivity timeout";
 
 /** ava's TAP: `ok N - title`, `not ok N - title` and an indented YAML block with the failure. */
 export function parseTap(tap: string): Omit<Round, 'exitCode'> {
@@ -213,11 +214,14 @@ export async function runSuite(suite: string, opts: RunOptions): Promise<SuiteRe
       }
       if (round.incomplete) {
         notes.push(`round ${rounds}: ava's report is incomplete, exit ${round.exitCode} (see ${suite}.stderr.log)`);
+        for (const t of round.pending) {
+          if (!tests.some((d) => d.title === t.title)) tests.push({ ...t, assertion: INACTIVITY_FAILURE });
+        }
         break;
       }
       if (round.pending.length === 0) break;
       const [hung, ...rest] = round.pending;
-      tests.push({ title: hung.title, status: 'fail', assertion: `no result within ava's inactivity timeout` });
+      tests.push({ title: hung.title, status: 'fail', assertion: INACTIVITY_FAILURE });
       notes.push(`round ${rounds}: \`${hung.title}\` hit ava's inactivity timeout`);
       if (rest.length === 0 || rounds >= MAX_ROUNDS) {
         tests.push(...rest);
