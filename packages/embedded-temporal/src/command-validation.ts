@@ -7,6 +7,7 @@ import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
 import { RpcError } from './errors';
+import { encodedPayloadsSize } from './proto';
 import { durationMs } from './time';
 import type { Command, ProtocolMessage } from './types';
 import type { WorkflowRun } from './workflow-run';
@@ -17,6 +18,8 @@ type Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 export interface CommandProblem {
   cause: Cause;
   message: string;
+  /** The server terminates the run rather than retrying the task (an oversized input). */
+  terminate?: boolean;
 }
 
 export function validateCommands(
@@ -46,6 +49,13 @@ export function validateCommands(
         if (!a.activityType?.name) return bad('ActivityType is not set on command.');
         if (durationMs(a.scheduleToCloseTimeout) <= 0 && durationMs(a.startToCloseTimeout) <= 0) {
           return bad('A valid StartToClose or ScheduleToCloseTimeout is not set on command.');
+        }
+        // As the server: an input over the error limit (and the warn limit, which it checks
+        // first) is not retried, since replay would produce it again; the run is terminated.
+        const size = encodedPayloadsSize(a.input);
+        const { blobSizeLimitError, blobSizeLimitWarn } = engine.limits;
+        if (size > blobSizeLimitWarn && size > blobSizeLimitError) {
+          return { ...bad('ScheduleActivityTaskCommandAttributes.Input exceeds size limit.'), terminate: true };
         }
         return undefined;
       }

@@ -18,6 +18,12 @@ import { Updates } from './updates';
 import { WorkflowTasks, type WorkflowTaskResponse } from './workflow-tasks';
 import { type BufferedEvent, type WorkflowExecutionStatus, WorkflowRun } from './workflow-run';
 
+export interface PayloadLimits {
+  blobSizeLimitError: number;
+  blobSizeLimitWarn: number;
+  memoSizeLimitError: number;
+}
+
 export interface EngineOptions {
   clock: Clock;
   namespaces?: string[];
@@ -28,8 +34,15 @@ export class Engine {
   readonly namespaces = new Namespaces();
   readonly matching = new Matching<WorkflowTaskResponse, ActivityTaskResponse>();
   readonly runs = new Map<string, WorkflowRun>();
-  /** Payload limits workers enforce (reported by DescribeNamespace). */
-  limits = { blobSizeLimitError: 2 * 1024 * 1024, memoSizeLimitError: 2 * 1024 * 1024 };
+  /**
+   * Payload limits (bytes): workers learn the error limits through DescribeNamespace and enforce
+   * them; the service enforces the blob limits on activity inputs (see command-validation.ts).
+   */
+  limits: PayloadLimits = {
+    blobSizeLimitError: 2 * 1024 * 1024,
+    blobSizeLimitWarn: 512 * 1024,
+    memoSizeLimitError: 2 * 1024 * 1024,
+  };
   /** Run ids per `namespace\0workflowId`, oldest first; the last one is the current run. */
   private readonly chains = new Map<string, string[]>();
 

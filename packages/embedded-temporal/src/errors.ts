@@ -22,5 +22,21 @@ export class RpcError extends Error {
 export const invalidArgument = (message: string) => new RpcError(status.INVALID_ARGUMENT, message);
 export const notFound = (message: string) => new RpcError(status.NOT_FOUND, message);
 export const alreadyExists = (message: string) => new RpcError(status.ALREADY_EXISTS, message);
+
+/**
+ * ALREADY_EXISTS with the `WorkflowExecutionAlreadyStartedFailure` detail the server attaches to a
+ * start that conflicts with an execution: that execution's start request id and run id.
+ */
+export function workflowAlreadyStarted(message: string, startRequestId: string, runId: string): RpcError {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK proto module is loaded only when needed
+  const { temporal } = require('@temporalio/proto') as typeof import('@temporalio/proto');
+  const failure = temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure.encode({
+    startRequestId,
+    runId,
+  }).finish();
+  return new RpcError(status.ALREADY_EXISTS, message, [
+    { type: 'temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure', value: failure },
+  ]);
+}
 export const failedPrecondition = (message: string) => new RpcError(status.FAILED_PRECONDITION, message);
 export const unimplemented = (message: string) => new RpcError(status.UNIMPLEMENTED, message);

@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { enums } from './enums';
 import type { Engine } from './engine';
 import type { PendingActivity } from './activities';
-import { alreadyExists, invalidArgument, notFound } from './errors';
+import { invalidArgument, notFound, workflowAlreadyStarted } from './errors';
 import type { Namespace } from './namespaces';
 import { SearchAttributeError } from './visibility';
 import { i64 } from './proto';
@@ -156,8 +156,10 @@ export class Executions {
       if (conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
         this.terminateRun(current, 'terminated by a new start with the same workflow id', null, request.identity ?? '');
       } else {
-        throw alreadyExists(
+        throw workflowAlreadyStarted(
           `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${current.runId}.`,
+          current.startRequestId,
+          current.runId,
         );
       }
     } else if (current) {
@@ -167,8 +169,10 @@ export class Executions {
           (current.status === Status.WORKFLOW_EXECUTION_STATUS_COMPLETED ||
             current.status === Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW));
       if (rejected) {
-        throw alreadyExists(
+        throw workflowAlreadyStarted(
           `Workflow execution already finished and the WorkflowIdReusePolicy does not allow a new start. WorkflowId: ${workflowId}, RunId: ${current.runId}.`,
+          current.startRequestId,
+          current.runId,
         );
       }
     }
@@ -210,7 +214,10 @@ export class Executions {
   createRun(ns: Namespace, workflowId: string, runId: string, config: RunConfig, origin: RunOrigin): WorkflowRun {
     const clock = this.engine.clock;
     const run = new WorkflowRun(ns, workflowId, runId, config, clock);
-    if (origin.requestId) run.requestIds.add(origin.requestId);
+    if (origin.requestId) {
+      run.requestIds.add(origin.requestId);
+      run.startRequestId = origin.requestId;
+    }
     this.engine.addRun(run);
     const backoffMs = origin.backoffMs ?? 0;
     run.executionTime = run.startTime + backoffMs;
@@ -284,8 +291,10 @@ export class Executions {
       if (!run.isOpen) return;
       this.engine.workflowTasks.forceClose(run);
       // At the execution expiration (or without a retry policy) there is no retry: TIMEOUT.
-      // Only a run timeout before the expiration consults the retry policy.
-      const expired = config.executionExpirationTime > 0 && this.engine.clock.now() >= config.executionExpirationTime;
+      // Only a run timeout before the expiration consults the retry policy. The timer armed for
+      // the expiration counts as the expiration: timers can fire a little before the clock
+      // reads their deadline, so re-reading the clock here would take it for a run timeout.
+      const expired = config.executionExpirationTime > 0 && deadline >= config.executionExpirationTime;
       const decision = expired
         ? { state: RetryState.RETRY_STATE_TIMEOUT }
         : this.retryDecision(run, { message: 'workflow timed out' }, true);

@@ -22,6 +22,7 @@ import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type Long from 'long';
+import type { Payloads } from './types';
 import type { IConversionOptions, INamespace, NamespaceBase, Root, Type } from 'protobufjs';
 
 export type { temporal, google, grpc as grpcProto } from '@temporalio/proto';
@@ -108,6 +109,14 @@ export function i64(value: number): Long {
 }
 
 /** Encoded size of a history event (for `history_size_bytes`), through the loaded protos. */
+/** The encoded size of a `Payloads` message, as the server measures a command's input. */
+export function encodedPayloadsSize(payloads: Payloads | null | undefined): number {
+  if (!payloads) return 0;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK proto module is loaded only when needed
+  const proto = require('@temporalio/proto') as typeof import('@temporalio/proto');
+  return proto.temporal.api.common.v1.Payloads.encode(payloads).finish().length;
+}
+
 export function encodedEventSize(event: object): number {
   const serialize = loadServiceDefinitions().workflow.GetWorkflowExecutionHistory.responseSerialize;
   // The wrapper (response → history → events) adds 4 bytes of tags and lengths for small events.

@@ -1,7 +1,7 @@
 /** The gRPC server: WorkflowService, OperatorService, TestService (test-server mode) and health. */
 import * as grpc from '@grpc/grpc-js';
 import { type Clock, SkippingClock, WallClock } from './clock';
-import { Engine } from './engine';
+import { Engine, type PayloadLimits } from './engine';
 import { RpcError } from './errors';
 import { loadServiceDefinitions } from './proto';
 import type { CallContext, Handler, Handlers } from './services/handler';
@@ -25,9 +25,8 @@ export interface EmbeddedTemporalOptions {
   /** `Name` → type name as the CLI takes it (`Keyword`, `Int`, ...), registered in every namespace. */
   searchAttributes?: Record<string, string>;
   /**
-   * `--dynamic-config-value key=value` settings. Used: `limit.blobSize.error` and
-   * `limit.memoSize.error` (bytes), which workers learn through DescribeNamespace; others are
-   * accepted and ignored.
+   * `--dynamic-config-value key=value` settings. Used: `limit.blobSize.error`,
+   * `limit.blobSize.warn` and `limit.memoSize.error` (bytes); others are accepted and ignored.
    */
   dynamicConfig?: Record<string, string>;
   log?: (message: string) => void;
@@ -167,8 +166,8 @@ function statusDetails(err: RpcError): grpc.Metadata | undefined {
   return metadata;
 }
 
-/** The server's payload limits (defaults 2 MiB each), overridable by dynamic config. */
-function payloadLimits(config: Record<string, string>): { blobSizeLimitError: number; memoSizeLimitError: number } {
+/** The server's payload limits (its defaults: 2 MiB, warn 512 KiB), overridable by dynamic config. */
+function payloadLimits(config: Record<string, string>): PayloadLimits {
   const read = (key: string, fallback: number) => {
     const raw = config[key];
     if (raw === undefined) return fallback;
@@ -179,6 +178,7 @@ function payloadLimits(config: Record<string, string>): { blobSizeLimitError: nu
   };
   return {
     blobSizeLimitError: read('limit.blobSize.error', 2 * 1024 * 1024),
+    blobSizeLimitWarn: read('limit.blobSize.warn', 512 * 1024),
     memoSizeLimitError: read('limit.memoSize.error', 2 * 1024 * 1024),
   };
 }

@@ -71,9 +71,7 @@ export class Updates {
 
   /** Registers an update (or finds the one with the same id) and gets it to the worker. */
   private admit(run: WorkflowRun, request: UpdateRequest): UpdateState {
-    const id = request.meta?.updateId ?? '';
-    if (!id) throw invalidArgument('Update id is required');
-    if (!request.input?.name) throw invalidArgument('Update name is required');
+    const id = validateUpdateRequest(request);
     const existing = this.updates.get(key(run.runId, id));
     if (existing) return existing;
     if (!run.isOpen) throw notFound('workflow execution already completed');
@@ -267,6 +265,13 @@ export class Updates {
     const startRequest = first.startWorkflow;
     const updateRequest = second.updateWorkflow;
     let started: ReturnType<Engine['executions']['startRun']>;
+    // A refused update must not leave a started workflow behind (the server starts nothing):
+    // what can refuse an update for a run this call creates is checked before the start.
+    try {
+      validateUpdateRequest(updateRequest.request ?? {});
+    } catch (err) {
+      throw multiOperationFailure(err, 1);
+    }
     try {
       if (!startRequest.workflowIdConflictPolicy) {
         throw invalidArgument('Update-with-start requires a workflow id conflict policy');
@@ -341,6 +346,14 @@ function multiOperationFailure(err: unknown, failedIndex: number, operations = 2
   return new RpcError(err.code, 'MultiOperation could not be executed.', [
     { type: 'temporal.api.errordetails.v1.MultiOperationExecutionFailure', value: failure },
   ]);
+}
+
+/** The update id of a request that names both an id and an update; INVALID_ARGUMENT otherwise. */
+function validateUpdateRequest(request: UpdateRequest): string {
+  const id = request.meta?.updateId ?? '';
+  if (!id) throw invalidArgument('Update id is required');
+  if (!request.input?.name) throw invalidArgument('Update name is required');
+  return id;
 }
 
 function key(runId: string, updateId: string): string {

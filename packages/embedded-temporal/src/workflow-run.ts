@@ -97,6 +97,8 @@ export class WorkflowRun {
   /** Consecutive failed/timed out workflow task attempts. */
   workflowTaskFailures = 0;
   readonly requestIds = new Set<string>();
+  /** The request id of the start that created this run ('' for runs the service created itself). */
+  startRequestId = '';
   readonly activities = new Map<number, PendingActivity>();
   /** Open children by the id of their initiated event. */
   readonly children = new Map<number, ChildState>();

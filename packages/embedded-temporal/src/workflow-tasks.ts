@@ -26,6 +26,15 @@ export type WorkflowTaskResponse = PollResponse;
 const SUGGEST_CAN_HISTORY_EVENTS = 4096;
 const SUGGEST_CAN_HISTORY_BYTES = 4 * 1024 * 1024;
 
+/** The identity the server writes on events it causes itself (a termination for an oversized input). */
+const SERVICE_IDENTITY = 'history-service';
+
+/** A cause as the server's Go enums print it: WORKFLOW_TASK_FAILED_CAUSE_BAD_X → BadX. */
+function causeName(cause: temporal.api.enums.v1.WorkflowTaskFailedCause): string {
+  const name = String(WorkflowTaskFailedCause[cause] ?? cause).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
+  return name.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase());
+}
+
 /** Used when a worker asks for stickiness without a schedule-to-start timeout. */
 const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 5_000;
 
@@ -247,6 +256,13 @@ export class WorkflowTasks {
     }
 
     const problem = validateCommands(this.engine, run, commands, messages);
+    if (problem?.terminate) {
+      // The server's wording: `<Cause>: <message>`, in the failed task and as the termination reason.
+      const reason = `${causeName(problem.cause)}: ${problem.message}`;
+      this.fail(run, task, problem.cause, { message: reason }, identity, false);
+      this.engine.executions.terminateRun(run, reason, null, SERVICE_IDENTITY);
+      throw invalidArgument(reason);
+    }
     if (problem) {
       this.fail(run, task, problem.cause, { message: problem.message }, identity);
       throw invalidArgument(problem.message);
@@ -448,13 +464,14 @@ export class WorkflowTasks {
     return {};
   }
 
-  /** Records a failed attempt, writes the held events and schedules the next attempt. */
+  /** Records a failed attempt, writes the held events and (unless the run is closing) schedules the next attempt. */
   fail(
     run: WorkflowRun,
     task: WorkflowTaskState,
     cause: temporal.api.enums.v1.WorkflowTaskFailedCause,
     failure: Failure | null,
     identity = '',
+    reschedule = true,
   ): void {
     run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
       workflowTaskFailedEventAttributes: {
@@ -466,7 +483,7 @@ export class WorkflowTasks {
       },
     });
     // An unhandled command is not the worker's fault: the next attempt starts afresh.
-    this.retry(run, task, cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
+    this.retry(run, task, cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, reschedule);
   }
 
   private timedOut(run: WorkflowRun, task: WorkflowTaskState): void {
@@ -481,7 +498,7 @@ export class WorkflowTasks {
     this.retry(run, task);
   }
 
-  private retry(run: WorkflowRun, task: WorkflowTaskState, countAttempt = true): void {
+  private retry(run: WorkflowRun, task: WorkflowTaskState, countAttempt = true, reschedule = true): void {
     task.timeout?.cancel();
     // The worker dropped the run from its cache when the task failed: back to full histories.
     this.setSticky(run, undefined);
@@ -490,7 +507,7 @@ export class WorkflowTasks {
     run.workflowTask = undefined;
     this.engine.queries.requeue(run, task.queryIds);
     this.engine.updates.requeue(run, task.updateIds);
-    this.schedule(run);
+    if (reschedule) this.schedule(run);
     task.lock.release();
     this.engine.queries.afterTask(run);
   }

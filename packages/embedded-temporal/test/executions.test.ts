@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import {
   Client,
   QueryNotRegisteredError,
@@ -7,7 +8,7 @@ import {
   WorkflowFailedError,
 } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { google, temporal } from '@temporalio/proto';
 import type { InjectedSinks } from '@temporalio/worker';
 import { useWorkerSuite } from './helpers/suite';
 import {
@@ -110,6 +111,35 @@ describe('workflow executions', () => {
     expect(again.firstExecutionRunId).not.toBe(handle.firstExecutionRunId);
     await again.signal(finishSignal);
     expect(await again.result()).toBe(5);
+  });
+
+  it('names the running execution in the ALREADY_EXISTS of a conflicting start', async () => {
+    const id = workflowId();
+    const startRequest = (requestId: string) => ({
+      namespace: 'default',
+      workflowId: id,
+      workflowType: { name: 'accumulate' },
+      taskQueue: { name: taskQueue },
+      input: { payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('0') }] },
+      requestId,
+    });
+    const firstRequestId = randomUUID();
+    const { runId } = await suite.env.connection.workflowService.startWorkflowExecution(startRequest(firstRequestId));
+    started.push(suite.env.client.workflow.getHandle(id));
+    const err = (await suite.env.connection.workflowService
+      .startWorkflowExecution(startRequest(randomUUID()))
+      .catch((e: unknown) => e)) as ServiceError;
+    expect(err.code).toBe(status.ALREADY_EXISTS);
+    const [raw] = err.metadata.get('grpc-status-details-bin');
+    const [detail] = google.rpc.Status.decode(raw as Buffer).details;
+    expect(detail?.type_url).toBe(
+      'type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure',
+    );
+    expect(temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure.decode(detail!.value!)).toMatchObject({
+      startRequestId: firstRequestId,
+      runId,
+    });
+    await suite.env.client.workflow.getHandle(id).signal(finishSignal);
   });
 
   it('cancels a workflow on request', async () => {

@@ -114,9 +114,52 @@ describe('update-with-start errors', () => {
     expect((raw as GrpcServiceError).code).toBe(grpcStatus.ALREADY_EXISTS);
     const [start, updateStatus] = operationStatuses(raw as GrpcServiceError);
     expect(start?.code).toBe(grpcStatus.ALREADY_EXISTS);
+    expect(start?.detailTypes).toEqual([
+      'type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure',
+    ]);
     expect(updateStatus).toEqual(ABORTED);
     await handle.signal(doneSignal);
     expect(await handle.result()).toBe(0);
+  });
+
+  it('starts no workflow when the update is refused', async () => {
+    const workflowId = `uws-refused-${randomUUID()}`;
+    const raw = await suite.env.connection.workflowService
+      .executeMultiOperation({
+        namespace: 'default',
+        operations: [
+          {
+            startWorkflow: {
+              namespace: 'default',
+              workflowId,
+              workflowType: { name: 'counter' },
+              taskQueue: { name: taskQueue },
+              requestId: randomUUID(),
+              workflowIdConflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+            },
+          },
+          {
+            // No update name: the update operation is invalid.
+            updateWorkflow: {
+              namespace: 'default',
+              workflowExecution: { workflowId },
+              request: { meta: { updateId: randomUUID() }, input: {} },
+            },
+          },
+        ],
+      })
+      .catch((e: unknown) => e as GrpcServiceError);
+    expect((raw as GrpcServiceError).code).toBe(grpcStatus.INVALID_ARGUMENT);
+    expect(operationStatuses(raw as GrpcServiceError)).toEqual([
+      ABORTED,
+      { code: grpcStatus.INVALID_ARGUMENT, message: 'Update name is required', detailTypes: [] },
+    ]);
+    await expect(
+      suite.env.connection.workflowService.describeWorkflowExecution({
+        namespace: 'default',
+        execution: { workflowId },
+      }),
+    ).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
   });
 
   it('reports the in-flight update limit as RESOURCE_EXHAUSTED from the update operation', async () => {

@@ -16,14 +16,19 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
 }
 
-/** Dev-server mode (wall clock), with the given search attributes registered at start. */
+/**
+ * Dev-server mode (wall clock), with the given search attributes registered at start and extra
+ * `start-dev` arguments (e.g. `--dynamic-config-value limit.blobSize.error=N`).
+ */
 export function createLocalEnv(
   searchAttributes: Record<string, SearchAttributeKind> = {},
+  extraArgs: string[] = [],
 ): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable,
       searchAttributes: Object.entries(searchAttributes).map(([name, type]) => ({ name, type })),
+      extraArgs,
     },
   });
 }
