@@ -16,9 +16,7 @@ import { createTimeSkippingEnv } from '../../test/helpers/temporal-env';
 import { recordScenario, SCENARIOS, startRecording, type Scenario } from '../../test/replay/golden/scenarios';
 import { compareHistories, type Difference } from './compare';
 
-const SERVERS = ['embedded', 'official'] as const;
-
-async function recordAll(server: (typeof SERVERS)[number], scenarios: Scenario[], workflowBundle: WorkflowBundle) {
+async function recordAll(server: 'embedded' | 'official', scenarios: Scenario[], workflowBundle: WorkflowBundle) {
   // Not in parallel with bundling: the SDK gives a server 5 s to answer, on a busy machine too.
   const env = await createTimeSkippingEnv(server);
   const histories = new Map<string, unknown>();
