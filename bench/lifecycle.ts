@@ -82,7 +82,7 @@ function watchVendorCalls(origin: string) {
   };
 }
 
-interface PhaseOptions {
+export interface PhaseOptions {
   name: string;
   checks: number;
   limits: { percentPerSecond: number; attestrPerSecond: number };
@@ -90,7 +90,7 @@ interface PhaseOptions {
   vendorLimits?: { percentCreatePerSecond: number; attestrAssociatePerSecond: number };
 }
 
-interface PhaseResult {
+export interface PhaseResult {
   seconds: number;
   approved: number;
   failed: number;
@@ -100,7 +100,7 @@ interface PhaseResult {
   webhookResends: number;
 }
 
-async function runPhase(
+export async function runPhase(
   env: TestWorkflowEnvironment,
   workflowBundle: WorkflowBundleWithSourceMap,
   options: PhaseOptions,
@@ -373,7 +373,10 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Also a library: bench/servers.ts runs the throughput phase on each server.
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -2,7 +2,8 @@
  * `npm run dev`: the whole system on one machine, then a demo check to its decision.
  *
  * With no TEMPORAL_ADDRESS it starts the embedded Temporal service (dev-server mode, the
- * lifecycle's search attributes registered); with one it connects there. Then the vendor
+ * lifecycle's search attributes registered), or with `--temporal official` (DEV_TEMPORAL=official)
+ * Temporal's own dev server and its Web UI; with TEMPORAL_ADDRESS it connects there. Then the vendor
  * simulators (signed webhooks to the ingress, verifications decided on a wall-clock schedule),
  * the workers and the ingress. Vendor settings point at the simulators; the webhook secret, the
  * ingress's bearer token and, if PAYLOAD_CODEC_KEYS is unset, the payload key are random per run
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
+import { officialTemporal } from '../scripts/official-temporal';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDataConverter, payloadEncryptionEnabled } from '../src/codec';
@@ -51,8 +53,18 @@ const ROOT = path.resolve(__dirname, '..');
 /** Default place of the run's secrets file, relative to the repository root (where npm runs). */
 export const DEV_SECRETS_FILE = '.dev/secrets.env';
 
+/** Which Temporal `npm run dev` starts when TEMPORAL_ADDRESS is unset. */
+export type DevTemporal = 'embedded' | 'official';
+
 export interface DevOptions {
   env?: Env;
+  /**
+   * `embedded` (default): the embedded service. `official`: Temporal's own dev server
+   * (`temporal server start-dev` from `scripts/install-official-temporal.sh`), with its Web UI.
+   */
+  temporal?: DevTemporal;
+  /** Port of the official dev server's UI; default the SDK's (Temporal port + 1000). */
+  temporalUiPort?: number;
   /** Port for the embedded Temporal service; default a free one. */
   temporalPort?: number;
   /** Run the demo check (default true). */
@@ -106,6 +118,10 @@ async function ensureSearchAttributes(connection: Connection, namespace: string,
 
 interface TemporalSide {
   address: string;
+  /** What runs it, for the banner: `embedded`, `official dev server`, or nothing for a cluster. */
+  kind?: string;
+  /** The Temporal Web UI, when this process started one. */
+  uiUrl?: string;
   client: Client;
   nativeConnection: NativeConnection;
   close(): Promise<void>;
@@ -128,16 +144,22 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
       },
     };
   }
+  const official = options.temporal === 'official';
   const testEnv = await TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: EMBEDDED_TEMPORAL_PATH },
+      executable: { type: 'existing-path', path: official ? officialTemporal().cli : EMBEDDED_TEMPORAL_PATH },
       namespace: config.TEMPORAL_NAMESPACE,
       ...(options.temporalPort !== undefined ? { port: options.temporalPort } : {}),
+      ...(official && { ui: true, ...(options.temporalUiPort !== undefined && { uiPort: options.temporalUiPort }) }),
       searchAttributes: Object.values(searchAttributes),
     },
   });
+  // The SDK puts the UI at the Temporal port + 1000 unless told otherwise.
+  const uiPort = options.temporalUiPort ?? Number(testEnv.address.split(':').at(-1)) + 1000;
   return {
     address: testEnv.address,
+    kind: official ? 'official dev server' : 'embedded',
+    ...(official && { uiUrl: `http://127.0.0.1:${uiPort}` }),
     client: new Client({ connection: testEnv.connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
     nativeConnection: testEnv.nativeConnection,
     close: () => testEnv.teardown(),
@@ -257,8 +279,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
       [
         '',
         `Temporal        ${temporalSide.address} (namespace ${temporalConfig.TEMPORAL_NAMESPACE})${
-          temporalConfig.TEMPORAL_ADDRESS ? '' : ', embedded'
+          temporalSide.kind ? `, ${temporalSide.kind}` : ''
         }`,
+        ...(temporalSide.uiUrl ? [`Temporal UI     ${temporalSide.uiUrl}`] : []),
         `Ingress         ${ingressUrl}  (POST /onboarding-events, /profiles/:profileId/async-request, /webhooks/percent)`,
         `Simulators      ${simulators.url}`,
         `Payloads        ${payloadEncryptionEnabled(env) ? 'encrypted' : 'in clear'}${
@@ -382,8 +405,16 @@ async function main(): Promise<void> {
       'exit-after-demo': { type: 'boolean' },
       'no-demo': { type: 'boolean' },
       'temporal-port': { type: 'string' },
+      temporal: { type: 'string' },
+      'temporal-ui-port': { type: 'string' },
     },
   });
+  const temporal = values.temporal ?? process.env.DEV_TEMPORAL ?? 'embedded';
+  if (temporal !== 'embedded' && temporal !== 'official') {
+    throw new ConfigError([
+      `--temporal (DEV_TEMPORAL): expected embedded or official, got ${JSON.stringify(temporal)}`,
+    ]);
+  }
   const exitAfterDemo = values['exit-after-demo'] || /^(1|true)$/i.test(process.env.DEV_EXIT_AFTER_DEMO ?? '');
   const processConfig = loadProcessConfig();
   const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' } });
@@ -399,7 +430,9 @@ async function main(): Promise<void> {
   const stack = await startDev({
     logger,
     demo: !values['no-demo'],
+    temporal,
     ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),
+    ...(values['temporal-ui-port'] ? { temporalUiPort: Number(values['temporal-ui-port']) } : {}),
   });
   let stopping = false;
   const stop = async (code: number) => {

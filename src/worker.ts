@@ -63,6 +63,8 @@ export interface CreateWorkersOptions {
   continueAsNewAfterEvents?: number;
   /** How long in-flight activities get to finish on shutdown. */
   shutdownGraceTime?: Duration;
+  /** Tests only: workflows the workflow worker keeps cached (0 = no sticky queue); the SDK default when absent. */
+  maxCachedWorkflows?: number;
 }
 
 export interface BackgroundCheckWorkers {
@@ -107,6 +109,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Back
       }),
     }),
     enableNonLocalActivities: false,
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const percent = await Worker.create({
     ...common,

@@ -11,11 +11,20 @@ import { createLocalEnv } from '../helpers/temporal-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CODEC_KEYS = `test-key:${Buffer.alloc(32, 7).toString('base64')}`;
+// On the official lane (TEMPORAL_TEST_SERVER=official) the stack runs on Temporal's own dev server.
+const OFFICIAL = process.env.TEMPORAL_TEST_SERVER === 'official';
 
 function startDevProcess(args: string[], env: Record<string, string> = {}) {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['dev/dev-stack.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, INGRESS_PORT: '0', LOG_LEVEL: 'warn', PAYLOAD_CODEC_KEYS: CODEC_KEYS, ...env },
+    env: {
+      PATH: process.env.PATH,
+      INGRESS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      PAYLOAD_CODEC_KEYS: CODEC_KEYS,
+      DEV_TEMPORAL: OFFICIAL ? 'official' : 'embedded',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -63,6 +72,13 @@ describe('npm run dev', () => {
     await dev.waitFor('Up and waiting for events');
     const ingressUrl = /Ingress\s+(http:\/\/\S+)/.exec(dev.output().stdout)?.[1];
     expect((await fetch(`${ingressUrl}/healthz`)).status).toBe(200);
+    // Temporal's own dev server brings its Web UI; the embedded service has none.
+    const uiUrl = /Temporal UI\s+(http:\/\/\S+)/.exec(dev.output().stdout)?.[1];
+    expect(dev.output().stdout).toMatch(
+      OFFICIAL ? /Temporal {8}\S+ \(namespace default\), official dev server\n/ : /, embedded\n/,
+    );
+    if (OFFICIAL) expect((await fetch(`${uiUrl}/api/v1/namespaces`)).status).toBe(200);
+    else expect(uiUrl).toBeUndefined();
     dev.child.kill('SIGTERM');
     expect(await dev.exited).toBe(0);
     expect(dev.output().stdout).toContain('Shutting down...');

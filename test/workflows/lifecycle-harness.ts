@@ -42,6 +42,7 @@ export interface Lifecycle {
     activities?: Activities;
     shutdownGraceTime?: Duration;
     continueAsNewAfterEvents?: number;
+    maxCachedWorkflows?: number;
   }): Promise<RunningWorkers>;
   /** An onboarding event for a new profile (created at the simulated Attestr). */
   newEvent(overrides?: Partial<OnboardingEvent>): OnboardingEvent;
@@ -149,6 +150,7 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
         workflowBundle,
         shutdownGraceTime: options.shutdownGraceTime ?? '1 second',
         continueAsNewAfterEvents: options.continueAsNewAfterEvents,
+        maxCachedWorkflows: options.maxCachedWorkflows,
       });
       const running = workers.run();
       return {

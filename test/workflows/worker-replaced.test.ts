@@ -33,7 +33,11 @@ it('creates exactly one verification when the worker is replaced mid-check', asy
       );
     },
   };
-  const first = await lc.startWorkers({ activities: dying });
+  // The first workers keep no workflow cache, so no task waits on their sticky queue after they
+  // stop. Temporal's time-skipping test server never moves a task off a stopped worker's sticky
+  // queue (no schedule-to-start timeout there, no ShutdownWorker), while a real cluster and the
+  // embedded service do; that release is tested in packages/embedded-temporal/test/worker-shutdown.test.ts.
+  const first = await lc.startWorkers({ activities: dying, maxCachedWorkflows: 0 });
   const event = lc.newEvent();
   const handle = await lc.start(event);
   await vendorAnswered;

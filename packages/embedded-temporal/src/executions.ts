@@ -226,8 +226,9 @@ export class Executions {
         workflowType: { name: config.workflowType },
         taskQueue: { name: config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: config.input ?? null,
-        workflowExecutionTimeout: optionalDuration(config.workflowExecutionTimeoutMs),
-        workflowRunTimeout: optionalDuration(config.workflowRunTimeoutMs),
+        // As a cluster writes them: 0s for "no timeout" and for "no backoff", never left out.
+        workflowExecutionTimeout: duration(config.workflowExecutionTimeoutMs),
+        workflowRunTimeout: duration(config.workflowRunTimeoutMs),
         workflowTaskTimeout: duration(config.workflowTaskTimeoutMs),
         continuedExecutionRunId: origin.continuedExecutionRunId ?? '',
         initiator: origin.initiator ?? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED,
@@ -242,7 +243,7 @@ export class Executions {
           ? timestamp(config.executionExpirationTime)
           : null,
         cronSchedule: config.cronSchedule ?? '',
-        firstWorkflowTaskBackoff: backoffMs > 0 ? duration(backoffMs) : null,
+        firstWorkflowTaskBackoff: duration(backoffMs),
         memo: config.memo ?? null,
         searchAttributes: config.searchAttributes ?? null,
         header: config.header ?? null,

@@ -6,7 +6,7 @@
  * Used by `scripts/record-golden-histories.ts` (writes test/fixtures/histories/) and by the
  * tests that record fresh histories of changed workflow code. Personal data here is synthetic.
  */
-import { QueryNotRegisteredError, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TimeSkippingWorkflowClient } from '@temporalio/testing';
@@ -43,6 +43,17 @@ export interface Recorder {
   waitForStage(handle: WorkflowHandle, stage: Stage): Promise<CheckStatus>;
   /** Sets the verification's status at the simulated Percent and signals it as the webhook would. */
   decide(handle: WorkflowHandle, status: 'approved' | 'rejected', rejectionReasonCode?: string): Promise<void>;
+}
+
+/**
+ * The query reached a workflow before its first task registered the handler. A cluster (and the
+ * embedded service) answer INVALID_ARGUMENT, which the client turns into QueryNotRegisteredError;
+ * Temporal's time-skipping test server answers INTERNAL with the worker's message instead.
+ */
+function handlerNotRegisteredYet(error: unknown): boolean {
+  if (error instanceof QueryNotRegisteredError) return true;
+  const cause = error instanceof ServiceError ? error.cause : undefined;
+  return /did not register a handler for status/.test(cause?.message ?? '');
 }
 
 export interface Scenario {
@@ -240,7 +251,7 @@ export async function startRecording(
       for (let tries = 0; tries < 300; tries++) {
         // A workflow that has not run its first task yet has no query handlers: try again.
         const status = await handle.query(statusQuery).catch((error: unknown) => {
-          if (error instanceof QueryNotRegisteredError) return undefined;
+          if (handlerNotRegisteredYet(error)) return undefined;
           throw error;
         });
         if (status?.stage === stage) return status;
