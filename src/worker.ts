@@ -30,6 +30,8 @@ import { createDataConverter, payloadEncryptionEnabled } from './codec';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, toTemporalLogger, type Logger } from './logger';
 import { nativeConnectionOptions } from './temporal/connection';
+import { WORKFLOW_INTERCEPTOR_MODULES, workerTracing } from './telemetry/temporal';
+import { startTracing, type Tracing } from './telemetry/tracing';
 import { AttestrClient } from './vendors/attestr/client';
 import { failurePolicyFromConfig } from './vendors/failure';
 import { PercentClient } from './vendors/percent/client';
@@ -62,6 +64,8 @@ export interface CreateWorkersOptions {
   continueAsNewAfterEvents?: number;
   /** How long in-flight activities get to finish on shutdown. */
   shutdownGraceTime?: Duration;
+  /** Where workflow spans go (`startTracing()`); without, they are dropped. */
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }
 
 export interface BackgroundCheckWorkers {
@@ -81,7 +85,11 @@ export const WORKFLOWS_PATH = require.resolve('./workflows');
 export const PREBUILT_BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietBundlerLogger,
+  });
 }
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<BackgroundCheckWorkers> {
@@ -92,7 +100,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Back
   const activities = options.activities ?? (vendors as NonNullable<typeof vendors>).activities;
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
 
-  const common = { connection, namespace, dataConverter, shutdownGraceTime };
+  // Every worker gets the tracing interceptors; the workflow sink only matters on the first.
+  const { interceptors, sinks } = workerTracing(options.tracing);
+  const common = { connection, namespace, dataConverter, shutdownGraceTime, interceptors, sinks };
   const workflow = await Worker.create({
     ...common,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -201,6 +211,7 @@ async function main(): Promise<void> {
     process.once(signal, () => logger.info('Shutting down', { signal }));
   }
 
+  const tracing = startTracing({ config, defaultServiceName: 'bgcheck-worker' });
   const connectionOptions = nativeConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
     throw new Error(
@@ -209,7 +220,7 @@ async function main(): Promise<void> {
   });
   try {
     const workflowBundle = await loadWorkflowBundle(logger);
-    const workers = await createWorkers({ connection, config, workflowBundle, dataConverter });
+    const workers = await createWorkers({ connection, config, workflowBundle, dataConverter, tracing });
     logger.info('Worker started', {
       address: connectionOptions.address,
       tls: Boolean(connectionOptions.tls),
@@ -225,10 +236,12 @@ async function main(): Promise<void> {
       },
       payloadEncryption: payloadEncryptionEnabled(),
       metrics: `http://0.0.0.0:${config.METRICS_PORT}/metrics`,
+      tracing: tracing.enabled ? tracing.resource.attributes['service.name'] : 'off',
     });
     await workers.run();
     logger.info('Worker stopped');
   } finally {
+    await tracing.shutdown();
     await connection.close();
   }
 }
