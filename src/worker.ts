@@ -30,6 +30,7 @@ import { createDataConverter, payloadEncryptionEnabled } from './codec';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, toTemporalLogger, type Logger } from './logger';
 import { nativeConnectionOptions } from './temporal/connection';
+import { prometheusMetrics } from './telemetry/metrics';
 import { WORKFLOW_INTERCEPTOR_MODULES, workerTracing } from './telemetry/temporal';
 import { startTracing, type Tracing } from './telemetry/tracing';
 import { AttestrClient } from './vendors/attestr/client';
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: temporalLevel }), forward: {} },
-      metrics: { prometheus: { bindAddress: `0.0.0.0:${config.METRICS_PORT}` } },
+      metrics: prometheusMetrics(config.METRICS_PORT),
     },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
