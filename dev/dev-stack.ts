@@ -11,17 +11,22 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import pretty from 'pino-pretty';
 import { createDataConverter, payloadEncryptionEnabled } from '../src/codec';
 import {
   ConfigError,
   loadPercentWebhookConfig,
   loadProcessConfig,
+  loadTelemetryConfig,
   loadTemporalConfig,
   loadWorkerConfig,
 } from '../src/config';
@@ -30,6 +35,10 @@ import { createIngress } from '../src/ingress/server';
 import { createLogger, toTemporalLogger, type Logger } from '../src/logger';
 import type { OnboardingEvent } from '../src/onboarding-event';
 import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
+import { prometheusMetrics } from '../src/telemetry/metrics';
+import { formatSpanTree } from '../src/telemetry/span-tree';
+import { clientTracingInterceptors } from '../src/telemetry/temporal';
+import { startTracing, TRACER_NAME, tracesUrl, type Tracing } from '../src/telemetry/tracing';
 import { clientConnectionOptions, nativeConnectionOptions } from '../src/temporal/connection';
 import {
   FINAL_STAGES,
@@ -53,6 +62,8 @@ export interface DevOptions {
   logger?: Logger;
   /** Give up on the demo after this long; default 2 minutes. */
   demoTimeoutMs?: number;
+  /** The Prometheus endpoint `main()` installed, printed with the addresses. */
+  metricsUrl?: string;
 }
 
 export interface DevStack {
@@ -68,6 +79,8 @@ export interface DevStack {
 
 export interface DemoOutcome {
   workflowId: string;
+  /** The demo check's trace (one trace from the ingress request to the vendor calls). */
+  traceId?: string;
   stages: Stage[];
   result?: unknown;
   failure?: string;
@@ -107,7 +120,12 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
     return {
       address: config.TEMPORAL_ADDRESS,
-      client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+      client: new Client({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dataConverter,
+        interceptors: clientTracingInterceptors(),
+      }),
       nativeConnection,
       close: async () => {
         await nativeConnection.close();
@@ -125,7 +143,12 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
   });
   return {
     address: testEnv.address,
-    client: new Client({ connection: testEnv.connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    client: new Client({
+      connection: testEnv.connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter,
+      interceptors: clientTracingInterceptors(),
+    }),
     nativeConnection: testEnv.nativeConnection,
     close: () => testEnv.teardown(),
   };
@@ -154,6 +177,18 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
       await cleanup().catch((error: unknown) => logger.error('shutdown step failed', { error }));
     }
   };
+
+  // Traces are kept in memory (the demo's is printed as a tree), and exported when OTEL_* says so.
+  const spans = new InMemorySpanExporter();
+  const telemetryConfig = loadTelemetryConfig(env);
+  const otlp = tracesUrl(telemetryConfig);
+  const tracing = startTracing({
+    config: telemetryConfig,
+    defaultServiceName: 'bgcheck-dev',
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    incomingHttp: true,
+  });
+  cleanups.push(() => tracing.shutdown());
 
   try {
     // Secrets of this run: random, never printed.
@@ -193,6 +228,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
       config: loadWorkerConfig(env),
       dataConverter: createDataConverter(env),
       shutdownGraceTime: '5 seconds',
+      tracing,
     });
     const running = workers.run();
     cleanups.push(async () => {
@@ -213,6 +249,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
           ephemeralKey ? ' (random key for this run; set PAYLOAD_CODEC_KEYS to share one with the CLI)' : ''
         }`,
         `CLI             TEMPORAL_ADDRESS=${temporalSide.address} npm run client -- list`,
+        ...(options.metricsUrl ? [`Metrics         ${options.metricsUrl}`] : []),
+        `Traces          in memory (the demo's is printed)${otlp ? `, exported to ${otlp}` : ''}`,
         '',
       ].join('\n'),
     );
@@ -220,7 +258,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     const demo =
       options.demo === false
         ? Promise.resolve(undefined)
-        : runDemo({ client, ingressUrl, simulators, out, timeoutMs: options.demoTimeoutMs ?? 120_000 });
+        : runDemo({ client, ingressUrl, simulators, out, tracing, spans, timeoutMs: options.demoTimeoutMs ?? 120_000 });
     return {
       temporalAddress: temporalSide.address,
       namespace: temporalConfig.TEMPORAL_NAMESPACE,
@@ -254,6 +292,8 @@ async function runDemo(input: {
   ingressUrl: string;
   simulators: VendorSimulators;
   out: { write(text: string): unknown };
+  tracing: Tracing;
+  spans: InMemorySpanExporter;
   timeoutMs: number;
 }): Promise<DemoOutcome> {
   const { client, ingressUrl, simulators, out } = input;
@@ -268,11 +308,29 @@ async function runDemo(input: {
     options: { pollInterval: '10 seconds' },
   };
 
-  const started = await postJson(`${ingressUrl}/onboarding-events`, event);
+  // The trace begins here, as it would at the system that sends onboarding events.
+  const { started, traceId } = await trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan('demo: send onboarding event', { kind: SpanKind.PRODUCER }, async (span) => {
+      try {
+        return {
+          started: await postJson(`${ingressUrl}/onboarding-events`, event),
+          traceId: span.spanContext().traceId,
+        };
+      } finally {
+        span.end();
+      }
+    });
   if (started.status !== 202)
     throw new Error(`the ingress answered ${started.status}: ${JSON.stringify(started.body)}`);
   const workflowId = String(started.body.workflowId);
   say(`onboarding event accepted: check ${workflowId}`);
+  const showTrace = async () => {
+    if (!input.tracing.enabled) return;
+    await input.tracing.flush();
+    const tree = formatSpanTree(input.spans.getFinishedSpans(), traceId);
+    out.write(`[trace] ${traceId}\n${tree.replace(/^/gm, '[trace]   ')}\n`);
+  };
 
   const handle = client.workflow.getHandle(workflowId);
   const seen: Stage[] = [];
@@ -296,12 +354,28 @@ async function runDemo(input: {
   try {
     const result = await client.withDeadline(Math.max(deadline, Date.now() + 1000), () => handle.result());
     say(`decision: ${JSON.stringify(result)}`);
-    return { workflowId, stages: seen, result };
+    await showTrace();
+    return { workflowId, traceId, stages: seen, result };
   } catch (error) {
     const failure = error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error);
     say(`the demo check did not reach a decision: ${failure}`);
-    return { workflowId, stages: seen, failure };
+    await showTrace();
+    return { workflowId, traceId, stages: seen, failure };
   }
+}
+
+/** `port` if it is free (or was asked for explicitly), else any free port. */
+function freePortOr(port: number, explicit: boolean): Promise<number> {
+  const tryListen = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createTcpServer()
+        .once('error', reject)
+        .listen(p, '127.0.0.1', () => {
+          const { port: bound } = server.address() as { port: number };
+          server.close(() => resolve(bound));
+        });
+    });
+  return explicit ? Promise.resolve(port) : tryListen(port).catch(() => tryListen(0));
 }
 
 async function main(): Promise<void> {
@@ -314,18 +388,28 @@ async function main(): Promise<void> {
   });
   const exitAfterDemo = values['exit-after-demo'] || /^(1|true)$/i.test(process.env.DEV_EXIT_AFTER_DEMO ?? '');
   const processConfig = loadProcessConfig();
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' } });
+  loadTelemetryConfig(); // a bad OTEL_* variable stops here, before anything starts
+  // Readable lines for a person at a terminal (the processes themselves log JSON).
+  const stream = pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'service' });
+  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' }, stream });
   // The SDK's own lines (worker state changes, activity logs) only from warn up, unless debugging.
   const sdkLevel = processConfig.LOG_LEVEL === 'debug' || processConfig.LOG_LEVEL === 'trace' ? 'debug' : 'warn';
+  const metricsPort = await freePortOr(processConfig.METRICS_PORT, process.env.METRICS_PORT !== undefined);
   Runtime.install({
-    logger: toTemporalLogger(createLogger({ level: sdkLevel, fields: { service: 'dev', component: 'temporal-sdk' } })),
+    logger: toTemporalLogger(
+      createLogger({ level: sdkLevel, fields: { service: 'dev', component: 'temporal-sdk' }, stream }),
+    ),
     // Shutdown is ordered below (ingress, workers, simulators, Temporal), not by the runtime.
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: prometheusMetrics(metricsPort, '127.0.0.1'),
+    },
   });
 
   const stack = await startDev({
     logger,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     demo: !values['no-demo'],
     ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),
   });

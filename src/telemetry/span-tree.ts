@@ -28,7 +28,16 @@ export function spanForest(spans: readonly ReadableSpan[], traceId: string): Spa
   return roots;
 }
 
-const SHOWN_ATTRIBUTES = ['temporalActivityAttempt', 'http.response.status_code', 'http.request.method', 'url.path'];
+const SHOWN_ATTRIBUTES = [
+  'temporalActivityAttempt',
+  'http.request.method',
+  'url.path',
+  'http.response.status_code',
+  'http.method',
+  'http.target',
+  'http.status_code',
+];
+const KINDS = ['', ' server', ' client', ' producer', ' consumer'];
 
 export function formatSpanTree(spans: readonly ReadableSpan[], traceId: string): string {
   const lines: string[] = [];
@@ -39,7 +48,9 @@ export function formatSpanTree(spans: readonly ReadableSpan[], traceId: string):
       (k) => `${k}=${String(span.attributes[k])}`,
     );
     const status = span.status.code === 2 ? ' ERROR' : '';
-    lines.push(`${'  '.repeat(depth)}${span.name} (${ms} ms)${status}${shown.length ? ` ${shown.join(' ')}` : ''}`);
+    lines.push(
+      `${'  '.repeat(depth)}${span.name}${KINDS[span.kind] ?? ''} (${ms} ms)${status}${shown.length ? ` ${shown.join(' ')}` : ''}`,
+    );
     node.children.forEach((child) => walk(child, depth + 1));
   };
   spanForest(spans, traceId).forEach((root) => walk(root, 0));

@@ -122,6 +122,8 @@ export function startTracing(options: TracingOptions): Tracing {
     instrumentations.push(new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true }));
   }
   const unregister = registerInstrumentations({ instrumentations, tracerProvider: provider });
+  // The instrumentation patches node:http when it is next required; it may already be loaded.
+  if (options.incomingHttp) require('node:http');
   return {
     enabled: true,
     resource,

@@ -5,11 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
-import {
-  encodeMapToPayloads,
-  encodeToPayloadsWithContext,
-  encodeUserMetadata,
-} from '@temporalio/common/lib/internal-non-workflow';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { encodeToPayloadsWithContext, encodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
 import { TRACE_MEMO_KEY, traceMemo } from '../telemetry/check-trace';
@@ -95,9 +92,8 @@ async function requestStart(
     input: { payloads },
     // The workflow's spans join this trace (the SDK's `_tracer-data` header); later deliveries link to it (memo).
     header: { fields: traceHeader() },
-    ...(trace && {
-      memo: { fields: await encodeMapToPayloads(loadedDataConverter, { [TRACE_MEMO_KEY]: trace }, context) },
-    }),
+    // Ids only, so in clear like the header: any client (without the payload keys) can describe the check.
+    ...(trace && { memo: { fields: { [TRACE_MEMO_KEY]: defaultPayloadConverter.toPayload(trace) } } }),
     userMetadata,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
