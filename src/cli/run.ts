@@ -12,7 +12,8 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ConfigError, loadTemporalConfig, type TemporalConfig } from '../config';
+import { ConfigError, loadTelemetryConfig, loadTemporalConfig, type TemporalConfig } from '../config';
+import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startCheck } from '../temporal/start-check';
 import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../temporal/client';
 import { isTemporalUnavailable } from '../temporal/unavailable';
@@ -209,6 +210,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
 
   let client: Client | undefined;
+  let tracing: Tracing | undefined;
   try {
     const { values, positionals } = (() => {
       try {
@@ -245,6 +247,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
     const prepared = await command.prepare?.(args);
     config.value = loadTemporalConfig(io.env);
+    const telemetry = loadTelemetryConfig(io.env);
+    // The process's own client (not an injected one) is traced when OTEL_* says so.
+    if (!io.connect) tracing = startTracing({ config: telemetry, defaultServiceName: 'bgcheck-cli' });
     const connect = io.connect ?? ((c: TemporalConfig) => createTemporalClient(c, io.env));
     try {
       client = await connect(config.value);
@@ -285,5 +290,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     // Injected clients belong to the caller.
     if (client && !io.connect) await client.connection.close();
+    await tracing?.shutdown();
   }
 }

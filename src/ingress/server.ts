@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
+import type { MetricMeter } from '@temporalio/common';
 import { z } from 'zod';
 import type { PercentWebhookConfig, TemporalConfig } from '../config';
 import { silentLogger, type Logger } from '../logger';
@@ -18,6 +19,7 @@ import { temporalBackgroundChecks, type BackgroundChecks } from './background-ch
 import { HttpError, parseJson, readBody, requireJsonContentType, sendJson } from './http';
 import { SIGNATURE_HEADER, parsePercentWebhook, verifyPercentSignature } from './percent-webhook';
 import { TemporalUnavailableError } from '../temporal/unavailable';
+import { webhookDeliveryRecorder } from '../telemetry/ingress-metrics';
 
 export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
   PercentWebhookConfig & {
@@ -32,6 +34,8 @@ export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
 export type IngressOptions = {
   config: IngressConfig;
   logger?: Logger;
+  /** The SDK's metric meter (`Runtime.instance().metricMeter`), for the business metrics. */
+  metricMeter?: MetricMeter;
 } & ({ client: Client; checks?: undefined } | { checks: BackgroundChecks; client?: undefined });
 
 interface Route {
@@ -54,6 +58,7 @@ const badRequest = (problems: { field: string; message: string }[]) =>
 export function createIngress(options: IngressOptions): Server {
   const { config } = options;
   const logger = (options.logger ?? silentLogger).child({ component: 'ingress' });
+  const recordWebhook = webhookDeliveryRecorder(options.metricMeter);
   const checks =
     options.checks ??
     temporalBackgroundChecks(options.client, {
@@ -221,6 +226,7 @@ export function createIngress(options: IngressOptions): Server {
     const requestId = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     void handle(req, res, requestId).then((route) => {
+      if (route === '/webhooks/percent') recordWebhook(res.statusCode);
       // Access log: route template, status and timing only; no bodies, query strings or headers.
       logger.info('http request', {
         requestId,

@@ -4,7 +4,8 @@
  * its own trace to the check's. A memo, because the ingress finds a check through visibility,
  * which returns it with no extra call; it holds ids only (`traceparent`, `tracestate`).
  */
-import { context, propagation, trace, type Link } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
+import { TRACER_NAME } from './tracing';
 
 export const TRACE_MEMO_KEY = 'trace';
 
@@ -24,4 +25,35 @@ export function linkToCheck(memo: Record<string, unknown> | undefined): Link[] {
   return spanContext && spanContext !== trace.getSpanContext(context.active())
     ? [{ context: spanContext, attributes: { 'bgcheck.link': 'check' } }]
     : [];
+}
+
+/** Whether a span is being recorded here (an extra lookup for a link is worth it only then). */
+export const tracingActive = (): boolean => trace.getActiveSpan()?.isRecording() ?? false;
+
+/**
+ * A delivery to a check (`Deliver:<signal>`), linked to the check's trace; the signal's own span
+ * (the SDK's client interceptor) is its child, so the delivery's trace reaches the workflow too.
+ */
+export function deliverySpan<T>(
+  signal: string,
+  workflowId: string,
+  memo: Record<string, unknown> | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan(
+      `Deliver:${signal}`,
+      { links: linkToCheck(memo), attributes: { temporalWorkflowId: workflowId } },
+      async (span) => {
+        try {
+          return await fn();
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
 }

@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDataConverter } from '../codec';
 import type { TemporalConfig } from '../config';
+import { clientTracingInterceptors } from '../telemetry/temporal';
 import { clientConnectionOptions } from './connection';
 
 export { DEFAULT_TEMPORAL_ADDRESS } from './connection';
@@ -21,5 +22,11 @@ export async function createTemporalClient(
 ): Promise<Client> {
   const options = clientConnectionOptions(config);
   const connection = lazy ? Connection.lazy(options) : await Connection.connect(options);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(env) });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(env),
+    // The SDK's spans for signals, queries and starts made through the client API.
+    interceptors: clientTracingInterceptors(),
+  });
 }
