@@ -123,6 +123,7 @@ export function startTracing(options: TracingOptions): Tracing {
   }
   const unregister = registerInstrumentations({ instrumentations, tracerProvider: provider });
   // The instrumentation patches node:http when it is next required; it may already be loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require is what triggers the patch
   if (options.incomingHttp) require('node:http');
   return {
     enabled: true,
