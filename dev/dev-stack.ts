@@ -15,6 +15,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer as createTcpServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -22,12 +23,16 @@ import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
 import { officialTemporal } from '../scripts/official-temporal';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import pretty from 'pino-pretty';
 import { createDataConverter, payloadEncryptionEnabled } from '../src/codec';
 import {
   ConfigError,
   loadIngressAuthConfig,
   loadPercentWebhookConfig,
   loadProcessConfig,
+  loadTelemetryConfig,
   loadTemporalConfig,
   loadWorkerConfig,
 } from '../src/config';
@@ -37,6 +42,10 @@ import { createIngress } from '../src/ingress/server';
 import { createLogger, toTemporalLogger, type Logger } from '../src/logger';
 import type { OnboardingEvent } from '../src/onboarding-event';
 import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
+import { prometheusMetrics } from '../src/telemetry/metrics';
+import { formatSpanTree } from '../src/telemetry/span-tree';
+import { clientTracingInterceptors } from '../src/telemetry/temporal';
+import { startTracing, TRACER_NAME, tracesUrl, type Tracing } from '../src/telemetry/tracing';
 import { clientConnectionOptions, nativeConnectionOptions } from '../src/temporal/connection';
 import {
   FINAL_STAGES,
@@ -74,6 +83,8 @@ export interface DevOptions {
   logger?: Logger;
   /** Give up on the demo after this long; default 2 minutes. */
   demoTimeoutMs?: number;
+  /** The Prometheus endpoint `main()` installed, printed with the addresses. */
+  metricsUrl?: string;
 }
 
 export interface DevStack {
@@ -93,6 +104,8 @@ export interface DevStack {
 
 export interface DemoOutcome {
   workflowId: string;
+  /** The demo check's trace (one trace from the ingress request to the vendor calls). */
+  traceId?: string;
   stages: Stage[];
   result?: unknown;
   failure?: string;
@@ -136,7 +149,12 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
     await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, logger);
     return {
       address: config.TEMPORAL_ADDRESS,
-      client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+      client: new Client({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        dataConverter,
+        interceptors: clientTracingInterceptors(),
+      }),
       nativeConnection,
       close: async () => {
         await nativeConnection.close();
@@ -160,7 +178,12 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
     address: testEnv.address,
     kind: official ? 'official dev server' : 'embedded',
     ...(official && { uiUrl: `http://127.0.0.1:${uiPort}` }),
-    client: new Client({ connection: testEnv.connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    client: new Client({
+      connection: testEnv.connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter,
+      interceptors: clientTracingInterceptors(),
+    }),
     nativeConnection: testEnv.nativeConnection,
     close: () => testEnv.teardown(),
   };
@@ -216,6 +239,18 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     }
   };
 
+  // Traces are kept in memory (the demo's is printed as a tree), and exported when OTEL_* says so.
+  const spans = new InMemorySpanExporter();
+  const telemetryConfig = loadTelemetryConfig(env);
+  const otlp = tracesUrl(telemetryConfig);
+  const tracing = startTracing({
+    config: telemetryConfig,
+    defaultServiceName: 'bgcheck-dev',
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    incomingHttp: true,
+  });
+  cleanups.push(() => tracing.shutdown());
+
   try {
     // Secrets of this run: random, never printed.
     env.PERCENT_WEBHOOK_SECRET = randomBytes(32).toString('hex');
@@ -256,6 +291,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
       config: loadWorkerConfig(env),
       dataConverter: createDataConverter(env),
       shutdownGraceTime: '5 seconds',
+      tracing,
     });
     const running = workers.run();
     cleanups.push(async () => {
@@ -292,6 +328,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
           ephemeralKey ? '' : '   (with your PAYLOAD_CODEC_KEYS set)'
         }`,
         `Ingress call    curl -X POST ${ingressUrl}/onboarding-events ${curlAuth} -H 'content-type: application/json' -d @event.json`,
+        ...(options.metricsUrl ? [`Metrics         ${options.metricsUrl}`] : []),
+        `Traces          in memory (the demo's is printed)${otlp ? `, exported to ${otlp}` : ''}`,
         '',
       ].join('\n'),
     );
@@ -305,6 +343,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
             ingressToken,
             simulators,
             out,
+            tracing,
+            spans,
             timeoutMs: options.demoTimeoutMs ?? 120_000,
           });
     return {
@@ -347,6 +387,8 @@ async function runDemo(input: {
   ingressToken: string;
   simulators: VendorSimulators;
   out: { write(text: string): unknown };
+  tracing: Tracing;
+  spans: InMemorySpanExporter;
   timeoutMs: number;
 }): Promise<DemoOutcome> {
   const { client, ingressUrl, ingressToken, simulators, out } = input;
@@ -361,11 +403,29 @@ async function runDemo(input: {
     options: { pollInterval: '10 seconds' },
   };
 
-  const started = await postJson(`${ingressUrl}/onboarding-events`, ingressToken, event);
+  // The trace begins here, as it would at the system that sends onboarding events.
+  const { started, traceId } = await trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan('demo: send onboarding event', { kind: SpanKind.PRODUCER }, async (span) => {
+      try {
+        return {
+          started: await postJson(`${ingressUrl}/onboarding-events`, ingressToken, event),
+          traceId: span.spanContext().traceId,
+        };
+      } finally {
+        span.end();
+      }
+    });
   if (started.status !== 202)
     throw new Error(`the ingress answered ${started.status}: ${JSON.stringify(started.body)}`);
   const workflowId = String(started.body.workflowId);
   say(`onboarding event accepted: check ${workflowId}`);
+  const showTrace = async () => {
+    if (!input.tracing.enabled) return;
+    await input.tracing.flush();
+    const tree = formatSpanTree(input.spans.getFinishedSpans(), traceId);
+    out.write(`[trace] ${traceId}\n${tree.replace(/^/gm, '[trace]   ')}\n`);
+  };
 
   const handle = client.workflow.getHandle(workflowId);
   const seen: Stage[] = [];
@@ -391,12 +451,28 @@ async function runDemo(input: {
   try {
     const result = await client.withDeadline(Math.max(deadline, Date.now() + 1000), () => handle.result());
     say(`decision: ${JSON.stringify(result)}`);
-    return { workflowId, stages: seen, result };
+    await showTrace();
+    return { workflowId, traceId, stages: seen, result };
   } catch (error) {
     const failure = error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : String(error);
     say(`the demo check did not reach a decision: ${failure}`);
-    return { workflowId, stages: seen, failure };
+    await showTrace();
+    return { workflowId, traceId, stages: seen, failure };
   }
+}
+
+/** `port` if it is free (or was asked for explicitly), else any free port. */
+function freePortOr(port: number, explicit: boolean): Promise<number> {
+  const tryListen = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createTcpServer()
+        .once('error', reject)
+        .listen(p, '127.0.0.1', () => {
+          const { port: bound } = server.address() as { port: number };
+          server.close(() => resolve(bound));
+        });
+    });
+  return explicit ? Promise.resolve(port) : tryListen(port).catch(() => tryListen(0));
 }
 
 async function main(): Promise<void> {
@@ -417,18 +493,28 @@ async function main(): Promise<void> {
   }
   const exitAfterDemo = values['exit-after-demo'] || /^(1|true)$/i.test(process.env.DEV_EXIT_AFTER_DEMO ?? '');
   const processConfig = loadProcessConfig();
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' } });
+  loadTelemetryConfig(); // a bad OTEL_* variable stops here, before anything starts
+  // Readable lines for a person at a terminal (the processes themselves log JSON).
+  const stream = pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'service' });
+  const logger = createLogger({ level: processConfig.LOG_LEVEL, fields: { service: 'dev' }, stream });
   // The SDK's own lines (worker state changes, activity logs) only from warn up, unless debugging.
   const sdkLevel = processConfig.LOG_LEVEL === 'debug' || processConfig.LOG_LEVEL === 'trace' ? 'debug' : 'warn';
+  const metricsPort = await freePortOr(processConfig.METRICS_PORT, process.env.METRICS_PORT !== undefined);
   Runtime.install({
-    logger: toTemporalLogger(createLogger({ level: sdkLevel, fields: { service: 'dev', component: 'temporal-sdk' } })),
+    logger: toTemporalLogger(
+      createLogger({ level: sdkLevel, fields: { service: 'dev', component: 'temporal-sdk' }, stream }),
+    ),
     // Shutdown is ordered below (ingress, workers, simulators, Temporal), not by the runtime.
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: prometheusMetrics(metricsPort, '127.0.0.1'),
+    },
   });
 
   const stack = await startDev({
     logger,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     demo: !values['no-demo'],
     temporal,
     ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),

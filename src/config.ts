@@ -192,6 +192,81 @@ export const processSchema = z.object({
   METRICS_PORT: port(9464),
 });
 
+/** `k1=v1,k2=v2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS), values percent-decoded. */
+function keyValueList(what: string) {
+  return z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const out: Record<string, string> = {};
+        for (const item of (v ?? '').split(',').filter((i) => i.trim() !== '')) {
+          const at = item.indexOf('=');
+          const key = item.slice(0, at).trim();
+          let value: string | undefined;
+          try {
+            value = at > 0 ? decodeURIComponent(item.slice(at + 1).trim()) : undefined;
+          } catch {
+            value = undefined;
+          }
+          if (key === '' || value === undefined) {
+            ctx.addIssue({ code: 'custom', message: `expected ${what} as key=value pairs separated by commas` });
+            return z.NEVER;
+          }
+          out[key] = value;
+        }
+        return out;
+      }),
+  );
+}
+
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+/**
+ * OpenTelemetry, configured with the standard variables. Tracing is off unless an OTLP endpoint
+ * is set (or a process passes its own exporter, as `npm run dev` and the tests do).
+ * Only the HTTP protocols are supported: `grpc` is refused by name rather than ignored.
+ */
+export const telemetrySchema = z.object({
+  OTEL_SDK_DISABLED: bool(false),
+  /** Base URL of an OTLP/HTTP receiver (a collector); `/v1/traces` is appended. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), url('the OTLP endpoint').optional()),
+  /** The full traces URL, used as is (overrides the one above for traces). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    url('the OTLP traces endpoint').optional(),
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'http/protobuf' : v),
+    z.enum(['http/protobuf', 'http/json'], { error: 'expected http/protobuf or http/json (grpc is not supported)' }),
+  ),
+  /** Headers sent with each export, e.g. an API key of a hosted backend (secret: never logged). */
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList('headers'),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList('resource attributes'),
+  OTEL_TRACES_SAMPLER: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'parentbased_always_on' : v),
+    z.enum(TRACES_SAMPLERS, { error: `expected one of ${TRACES_SAMPLERS.join(', ')}` }),
+  ),
+  /** The ratio of the `*traceidratio` samplers, 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z
+      .number({ error: 'expected a ratio between 0 and 1' })
+      .min(0)
+      .max(1, { error: 'expected a ratio between 0 and 1' })
+      .optional(),
+  ),
+});
+
 export const codecSchema = z.object({
   /**
    * Payload encryption keys, `id:base64key` comma-separated, newest first (the newest encrypts,
@@ -254,6 +329,7 @@ export type AttestrConfig = z.infer<typeof attestrSchema>;
 export type HttpConfig = z.infer<typeof httpSchema>;
 export type ProcessConfig = z.infer<typeof processSchema>;
 export type CodecConfig = z.infer<typeof codecSchema>;
+export type TelemetryConfig = z.infer<typeof telemetrySchema>;
 export type CodecServerConfig = z.infer<typeof codecServerSchema>;
 
 export const loadTemporalConfig = (env: Env = process.env): TemporalConfig => parse(temporalSchema, env);
@@ -264,6 +340,7 @@ export const loadAttestrConfig = (env: Env = process.env): AttestrConfig => pars
 export const loadHttpConfig = (env: Env = process.env): HttpConfig => parse(httpSchema, env);
 export const loadProcessConfig = (env: Env = process.env): ProcessConfig => parse(processSchema, env);
 export const loadIngressAuthConfig = (env: Env = process.env): IngressAuthConfig => parse(ingressAuthSchema, env);
+export const loadTelemetryConfig = (env: Env = process.env): TelemetryConfig => parse(telemetrySchema, env);
 export const loadCodecConfig = (env: Env = process.env): CodecConfig => parse(codecSchema, env);
 export const loadCodecServerConfig = (env: Env = process.env): CodecServerConfig => parse(codecServerSchema, env);
 
@@ -273,7 +350,8 @@ export function loadWorkerConfig(env: Env = process.env) {
     .extend(percentSchema.shape)
     .extend(attestrSchema.shape)
     .extend(httpSchema.shape)
-    .extend(processSchema.shape);
+    .extend(processSchema.shape)
+    .extend(telemetrySchema.shape);
   return parse(schema, env);
 }
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
@@ -285,7 +363,10 @@ export function loadActivitiesConfig(env: Env = process.env) {
 
 /** Everything the ingress process needs, with all problems reported at once as for the worker. */
 export function loadIngressConfig(env: Env = process.env) {
-  const base = temporalSchema.extend(percentWebhookSchema.shape).extend(processSchema.shape);
+  const base = temporalSchema
+    .extend(percentWebhookSchema.shape)
+    .extend(processSchema.shape)
+    .extend(telemetrySchema.shape);
   // Parsed side by side (the auth schema has a cross-field rule), problems joined.
   const problems: string[] = [];
   const collect = <T>(load: () => T): T | undefined => {

@@ -1,11 +1,16 @@
 /**
- * A small structured logger: one JSON object per line, filtered by level (`LOG_LEVEL`).
+ * Structured logging with pino: one JSON object per line (`LOG_LEVEL`), child loggers that add
+ * fields, redaction of the fields that could hold personal data or credentials, and the active
+ * trace's `trace_id`/`span_id` on every line written inside a span (see `src/telemetry/`).
  *
- * Values go through `JSON.stringify`, so a `Secret` prints `[redacted]`; errors are reduced to
+ * The app logs through the small `Logger` interface below (`logger.info(message, fields)`), a
+ * thin face over pino; `logger.pino` is the pino instance itself, for libraries that take one.
+ * Values go through pino's serialiser, so a `Secret` prints `[redacted]`; errors are reduced to
  * name, message and failure type (never their `cause` chain, which may hold request details).
  */
-import type { Writable } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger as TemporalLogger, LogLevel as TemporalLogLevel } from '@temporalio/common';
+import pino, { type DestinationStream } from 'pino';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,17 +24,28 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. `{ component: 'ingress' }`). */
   child(fields: LogFields): Logger;
+  /** The underlying pino logger (absent on `silentLogger`). */
+  readonly pino?: pino.Logger;
 }
 
 export interface LoggerOptions {
   level?: LogLevel;
-  /** Where lines go; default `process.stdout`. */
-  stream?: Pick<Writable, 'write'>;
+  /** Where lines go; default stdout. `npm run dev` passes a pino-pretty stream here. */
+  stream?: DestinationStream;
   fields?: LogFields;
   now?: () => Date;
 }
 
-const rank = (level: LogLevel) => LOG_LEVELS.indexOf(level);
+/**
+ * Paths whose values never reach a log line, wherever a caller puts them: an agent's personal
+ * data (the onboarding event, a Percent request) and credentials (HTTP headers, keys, tokens).
+ * `Secret` values are already safe; these catch plain strings.
+ */
+export const REDACT_PATHS = [
+  ...['firstName', 'lastName', 'email'].flatMap((f) => [f, `*.${f}`, `*.agent.${f}`]),
+  ...['authorization', 'goodstack-signature', 'cookie'].flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`]),
+  ...['apiKey', 'authToken', 'secret', 'password', 'token'].flatMap((k) => [k, `*.${k}`]),
+];
 
 /** Errors carry no enumerable fields: keep what explains them, drop stacks at info and above. */
 function serialiseError(error: Error, withStack: boolean): LogFields {
@@ -43,38 +59,60 @@ function serialiseError(error: Error, withStack: boolean): LogFields {
   };
 }
 
-function stringify(record: LogFields, withStack: boolean): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(record, (_key, value: unknown) => {
-    if (typeof value === 'bigint') return value.toString();
-    if (value instanceof Error) return serialiseError(value, withStack);
-    if (value !== null && typeof value === 'object') {
-      if (seen.has(value)) return '[circular]';
-      seen.add(value);
-    }
-    return value;
-  });
+/** Errors anywhere in the fields, bigints, and cycles, made printable (pino only knows `err`). */
+function printable(value: unknown, withStack: boolean, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) return serialiseError(value, withStack);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  if ('toJSON' in value && typeof value.toJSON === 'function') return value;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => printable(v, withStack, seen));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v, withStack, seen)]));
+}
+
+/** The active span's ids, as the OpenTelemetry log data model names them. */
+function traceFields(): LogFields {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId, trace_flags: `0${traceFlags.toString(16)}`.slice(-2) };
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = rank(options.level ?? 'info');
-  const stream = options.stream ?? process.stdout;
+  const level = options.level ?? 'info';
+  const withStack = LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf('debug');
   const now = options.now ?? (() => new Date());
-  const base = options.fields ?? {};
+  const instance = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${now().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => printable(bindings, withStack) as LogFields,
+        log: (fields) => printable(fields, withStack) as LogFields,
+      },
+      mixin: traceFields,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    options.stream ?? pino.destination({ dest: 1, sync: true }),
+  );
+  return wrap(options.fields ? instance.child(options.fields) : instance);
+}
 
-  const write = (level: LogLevel, message: string, fields?: LogFields) => {
-    if (rank(level) < threshold) return;
-    const record = { time: now().toISOString(), level, msg: message, ...base, ...fields };
-    stream.write(stringify(record, threshold <= rank('debug')) + '\n');
-  };
-
+function wrap(instance: pino.Logger): Logger {
   return {
-    trace: (m, f) => write('trace', m, f),
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ ...options, fields: { ...base, ...fields } }),
+    trace: (message, fields) => instance.trace(fields ?? {}, message),
+    debug: (message, fields) => instance.debug(fields ?? {}, message),
+    info: (message, fields) => instance.info(fields ?? {}, message),
+    warn: (message, fields) => instance.warn(fields ?? {}, message),
+    error: (message, fields) => instance.error(fields ?? {}, message),
+    child: (fields) => wrap(instance.child(fields)),
+    pino: instance,
   };
 }
 
@@ -88,7 +126,10 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-/** Adapts a `Logger` to the Temporal SDK's logger interface (`Runtime.install({ logger })`). */
+/**
+ * Adapts a `Logger` to the Temporal SDK's logger interface (`Runtime.install({ logger })`): the
+ * SDK's lines, the workflows' and activities' `log` calls and core's forwarded logs all go here.
+ */
 export function toTemporalLogger(logger: Logger): TemporalLogger {
   const at = (level: TemporalLogLevel) => (message: string, meta?: Record<string | symbol, unknown>) =>
     logger[level.toLowerCase() as LogLevel](message, meta as LogFields | undefined);

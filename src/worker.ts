@@ -31,6 +31,9 @@ import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config';
 import { createLogger, toTemporalLogger, type Logger } from './logger';
 import { SearchAttributesMissingError, checkSearchAttributes } from './temporal/search-attributes';
 import { nativeConnectionOptions } from './temporal/connection';
+import { prometheusMetrics } from './telemetry/metrics';
+import { WORKFLOW_INTERCEPTOR_MODULES, workerTracing } from './telemetry/temporal';
+import { startTracing, type Tracing } from './telemetry/tracing';
 import { AttestrClient } from './vendors/attestr/client';
 import { failurePolicyFromConfig } from './vendors/failure';
 import { PercentClient } from './vendors/percent/client';
@@ -65,6 +68,8 @@ export interface CreateWorkersOptions {
   shutdownGraceTime?: Duration;
   /** Tests only: workflows the workflow worker keeps cached (0 = no sticky queue); the SDK default when absent. */
   maxCachedWorkflows?: number;
+  /** Where workflow spans go (`startTracing()`); without, they are dropped. */
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }
 
 export interface BackgroundCheckWorkers {
@@ -84,7 +89,11 @@ export const WORKFLOWS_PATH = require.resolve('./workflows');
 export const PREBUILT_BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietBundlerLogger,
+  });
 }
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<BackgroundCheckWorkers> {
@@ -95,7 +104,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Back
   const activities = options.activities ?? (vendors as NonNullable<typeof vendors>).activities;
   const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
 
-  const common = { connection, namespace, dataConverter, shutdownGraceTime };
+  // Every worker gets the tracing interceptors; the workflow sink only matters on the first.
+  const { interceptors, sinks } = workerTracing(options.tracing);
+  const common = { connection, namespace, dataConverter, shutdownGraceTime, interceptors, sinks };
   const workflow = await Worker.create({
     ...common,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -198,13 +209,14 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: temporalLevel }), forward: {} },
-      metrics: { prometheus: { bindAddress: `0.0.0.0:${config.METRICS_PORT}` } },
+      metrics: prometheusMetrics(config.METRICS_PORT),
     },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => logger.info('Shutting down', { signal }));
   }
 
+  const tracing = startTracing({ config, defaultServiceName: 'bgcheck-worker' });
   const connectionOptions = nativeConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions).catch((err: unknown) => {
     throw new Error(
@@ -219,7 +231,7 @@ async function main(): Promise<void> {
       });
     }
     const workflowBundle = await loadWorkflowBundle(logger);
-    const workers = await createWorkers({ connection, config, workflowBundle, dataConverter });
+    const workers = await createWorkers({ connection, config, workflowBundle, dataConverter, tracing });
     logger.info('Worker started', {
       address: connectionOptions.address,
       tls: Boolean(connectionOptions.tls),
@@ -235,10 +247,12 @@ async function main(): Promise<void> {
       },
       payloadEncryption: payloadEncryptionEnabled(),
       metrics: `http://0.0.0.0:${config.METRICS_PORT}/metrics`,
+      tracing: tracing.enabled ? tracing.resource.attributes['service.name'] : 'off',
     });
     await workers.run();
     logger.info('Worker stopped');
   } finally {
+    await tracing.shutdown();
     await connection.close();
   }
 }

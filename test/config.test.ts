@@ -5,6 +5,7 @@ import {
   loadHttpConfig,
   loadPercentConfig,
   loadPercentWebhookConfig,
+  loadTelemetryConfig,
   loadTemporalConfig,
   loadWorkerConfig,
 } from '../src/config';
@@ -113,5 +114,33 @@ describe('configuration', () => {
       expect(text).toContain('[redacted]');
     }
     expect(loadPercentConfig(env).PERCENT_API_KEY.reveal()).toBe(PERCENT_KEY);
+  });
+});
+
+describe('OpenTelemetry variables', () => {
+  it('is off by default and takes both HTTP protocols', () => {
+    const config = loadTelemetryConfig({});
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(config).toMatchObject({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    });
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).OTEL_EXPORTER_OTLP_PROTOCOL).toBe(
+      'http/json',
+    );
+  });
+
+  it('names each bad variable', () => {
+    expect(() =>
+      loadTelemetryConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_TRACES_SAMPLER: 'sometimes',
+        OTEL_TRACES_SAMPLER_ARG: '2',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key',
+      }),
+    ).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT[\s\S]*OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/protobuf or http\/json[\s\S]*OTEL_EXPORTER_OTLP_HEADERS[\s\S]*OTEL_TRACES_SAMPLER[\s\S]*OTEL_TRACES_SAMPLER_ARG/,
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createLogger, toTemporalLogger, type LoggerOptions } from '../src/logger';
 import { Secret } from '../src/secret';
 
@@ -70,5 +72,39 @@ describe('logger', () => {
       { level: 'warn', msg: 'via log', component: 'worker', taskQueue: 'q' },
       { level: 'debug', msg: 'via debug', component: 'worker' },
     ]);
+  });
+
+  it('redacts personal data and credentials wherever a caller puts them', () => {
+    const { logger, lines } = capture();
+    logger.info('event', {
+      event: { profileId: 'p1', agent: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org' } },
+      headers: { authorization: 'Bearer sk_live_x', 'goodstack-signature': 'abc123' },
+      email: 'grace@example.org',
+    });
+    const text = lines.join('\n');
+    for (const value of ['Ada', 'Lovelace', 'ada@example.org', 'sk_live_x', 'abc123', 'grace@example.org']) {
+      expect(text).not.toContain(value);
+    }
+    expect(text).toContain('"profileId":"p1"');
+  });
+
+  it("carries the active span's trace_id and span_id", () => {
+    const provider = new NodeTracerProvider();
+    provider.register();
+    try {
+      const tracer = provider.getTracer('test');
+      const { logger, records } = capture();
+      logger.info('outside');
+      const span = tracer.startSpan('work');
+      context.with(trace.setSpan(context.active(), span), () => logger.child({ c: 1 }).info('inside'));
+      span.end();
+      const [outside, inside] = records();
+      expect(outside.trace_id).toBeUndefined();
+      expect(inside).toMatchObject({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, c: 1 });
+    } finally {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { PercentClient } from '../vendors/percent/client';
 import { createAttestrActivities } from './attestr';
 import { createPercentActivities } from './percent';
 import type { AttestrActivities, PercentActivities } from './types';
+import { recordVendorMetrics } from './vendor-metrics';
 
 export type Activities = PercentActivities & AttestrActivities;
 
@@ -21,6 +22,7 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ percent, attestr, ...options }: ActivityDependencies): Activities {
+  recordVendorMetrics();
   return { ...createPercentActivities(percent, options), ...createAttestrActivities(attestr, options) };
 }
 

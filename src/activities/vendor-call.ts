@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { toApplicationFailure, type FailurePolicy } from '../vendors/failure';
+import { recordRateLimitWait } from './vendor-metrics';
 
 /** Often enough for the 15 s heartbeat timeout in src/retry-policies.ts; the SDK throttles anyway. */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
@@ -21,7 +22,9 @@ export async function vendorCall<T>(options: VendorCallOptions, call: (signal: A
   try {
     return await call(ctx.cancellationSignal);
   } catch (err) {
-    throw toApplicationFailure(err, options.failurePolicy, ctx.info.attempt);
+    const failure = toApplicationFailure(err, options.failurePolicy, ctx.info.attempt);
+    recordRateLimitWait(failure);
+    throw failure;
   } finally {
     clearInterval(heartbeat);
   }

@@ -13,7 +13,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { EncryptionCodec } from '../codec';
-import { ConfigError, loadCodecConfig, loadTemporalConfig, type TemporalConfig } from '../config';
+import { ConfigError, loadCodecConfig, loadTelemetryConfig, loadTemporalConfig, type TemporalConfig } from '../config';
+import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startCheck } from '../temporal/start-check';
 import { DEFAULT_TEMPORAL_ADDRESS, createTemporalClient } from '../temporal/client';
 import { isTemporalUnavailable } from '../temporal/unavailable';
@@ -214,6 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   let client: Client | undefined;
   let codec: UnreadablePayloadsCodec | undefined;
+  let tracing: Tracing | undefined;
   try {
     const { values, positionals } = (() => {
       try {
@@ -254,6 +256,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Payloads this CLI cannot decrypt are shown as placeholders and explained, not a failure.
     codec = new UnreadablePayloadsCodec(keys ? new EncryptionCodec(keys) : undefined);
     const dataConverter = { payloadCodecs: [codec] };
+    const telemetry = loadTelemetryConfig(io.env);
+    // The process's own client (not an injected one) is traced when OTEL_* says so.
+    if (!io.connect) tracing = startTracing({ config: telemetry, defaultServiceName: 'bgcheck-cli' });
     const connect = io.connect ?? ((c: TemporalConfig) => createTemporalClient(c, io.env, { dataConverter }));
     try {
       client = await connect(config.value);
@@ -298,5 +303,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     // Injected clients belong to the caller.
     if (client && !io.connect) await client.connection.close();
+    await tracing?.shutdown();
   }
 }

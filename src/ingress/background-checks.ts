@@ -4,6 +4,7 @@
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
+import { deliverySpan, tracingActive } from '../telemetry/check-trace';
 import { startCheck, type StartedCheck } from '../temporal/start-check';
 import {
   asyncRequestReadySignal,
@@ -38,11 +39,16 @@ export interface TemporalBackgroundChecksOptions {
 /** The checks that recorded this verification id, running ones first. */
 async function findByVerificationId(client: Client, agentVerificationId: string) {
   const query = `${searchAttributes.agentVerificationId.name} = '${agentVerificationId}'`;
-  const found: { workflowId: string; runId: string; running: boolean }[] = [];
+  const found: { workflowId: string; runId: string; running: boolean; memo?: Record<string, unknown> }[] = [];
   for await (const info of client.workflow.list({ query, pageSize: 10 })) {
     // Checked again here: signalling the wrong check must not depend on the server's query support.
     if (info.typedSearchAttributes.get(searchAttributes.agentVerificationId) !== agentVerificationId) continue;
-    found.push({ workflowId: info.workflowId, runId: info.runId, running: info.status.name === 'RUNNING' });
+    found.push({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      running: info.status.name === 'RUNNING',
+      memo: info.memo,
+    });
     if (found.length >= 10) break;
   }
   return found.sort((a, b) => Number(b.running) - Number(a.running));
@@ -75,10 +81,14 @@ export function temporalBackgroundChecks(client: Client, options: TemporalBackgr
     start: (event) => call(() => startCheck(client, options.taskQueue, event)),
 
     sendAsyncRequest: (profileId, asyncRequestId) =>
-      call(() => {
+      call(async () => {
         const workflowId = workflowIdForProfile(profileId);
         const handle = client.workflow.getHandle(workflowId);
-        return signalled(() => handle.signal(asyncRequestReadySignal, { asyncRequestId }), workflowId);
+        // The check's memo holds its trace context: read only when this request is traced.
+        const memo = tracingActive() ? (await handle.describe().catch(() => undefined))?.memo : undefined;
+        return deliverySpan(asyncRequestReadySignal.name, workflowId, memo, () =>
+          signalled(() => handle.signal(asyncRequestReadySignal, { asyncRequestId }), workflowId),
+        );
       }),
 
     sendVerificationStatus: (change) =>
@@ -92,7 +102,9 @@ export function temporalBackgroundChecks(client: Client, options: TemporalBackgr
         // its current run is the one to tell. Should the check have closed and a new one for the
         // profile started meanwhile, that one ignores a status for another verification.
         const handle = client.workflow.getHandle(check.workflowId);
-        return signalled(() => handle.signal(verificationStatusChangedSignal, change), check.workflowId);
+        return deliverySpan(verificationStatusChangedSignal.name, check.workflowId, check.memo, () =>
+          signalled(() => handle.signal(verificationStatusChangedSignal, change), check.workflowId),
+        );
       }),
 
     ping: () =>

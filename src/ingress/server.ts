@@ -18,6 +18,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { IngressAuthConfig, PercentWebhookConfig, TemporalConfig } from '../config';
+import type { MetricMeter } from '@temporalio/common';
 import { silentLogger, type Logger } from '../logger';
 import { fieldProblems, onboardingEventSchema, type FieldProblem } from '../onboarding-event';
 import {
@@ -34,6 +35,7 @@ import { temporalBackgroundChecks, type BackgroundChecks } from './background-ch
 import { HttpError, MAX_JSON_DEPTH, invalidRequest, jsonDepthExceeds } from './http';
 import { SIGNATURE_HEADER, parsePercentWebhook, verifyPercentSignature } from './percent-webhook';
 import { TemporalUnavailableError } from '../temporal/unavailable';
+import { webhookDeliveryRecorder } from '../telemetry/ingress-metrics';
 
 export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
   PercentWebhookConfig &
@@ -49,6 +51,8 @@ export type IngressConfig = Pick<TemporalConfig, 'TEMPORAL_TASK_QUEUE'> &
 export type IngressOptions = {
   config: IngressConfig;
   logger?: Logger;
+  /** The SDK's metric meter (`Runtime.instance().metricMeter`), for the business metrics. */
+  metricMeter?: MetricMeter;
 } & ({ client: Client; checks?: undefined } | { checks: BackgroundChecks; client?: undefined });
 
 /** Longest accepted request target; longer ones get 414 (ours are under 200 characters). */
@@ -82,6 +86,7 @@ export function createIngress(options: IngressOptions): FastifyInstance {
     throw new Error('the ingress needs INGRESS_AUTH_TOKENS (or INGRESS_INSECURE_NO_AUTH=true, local use only)');
   }
   const checkBearer = tokens.length > 0 ? bearerTokenCheck(tokens) : undefined;
+  const recordWebhook = webhookDeliveryRecorder(options.metricMeter);
   const checks =
     options.checks ??
     temporalBackgroundChecks(options.client, {
@@ -167,6 +172,7 @@ export function createIngress(options: IngressOptions): FastifyInstance {
 
   // Access log: route template, status and timing only; no bodies, query strings, headers or ids in paths.
   app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url === '/webhooks/percent') recordWebhook(reply.statusCode);
     logger.info('http request', {
       requestId: request.id,
       method: request.method,

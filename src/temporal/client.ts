@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { createDataConverter } from '../codec';
 import type { TemporalConfig } from '../config';
+import { clientTracingInterceptors } from '../telemetry/temporal';
 import { clientConnectionOptions } from './connection';
 
 export { DEFAULT_TEMPORAL_ADDRESS } from './connection';
@@ -26,5 +27,7 @@ export async function createTemporalClient(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter ?? createDataConverter(env),
+    // The SDK's spans for signals, queries and starts made through the client API.
+    interceptors: clientTracingInterceptors(),
   });
 }

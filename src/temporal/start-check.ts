@@ -3,10 +3,15 @@
  * through the client's data converter, and the summary the Temporal UI shows.
  */
 import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { encodeToPayloadsWithContext, encodeUserMetadata } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { workflowIdForProfile, type OnboardingEvent } from '../onboarding-event';
+import { TRACE_MEMO_KEY, traceMemo } from '../telemetry/check-trace';
+import { traceHeader } from '../telemetry/temporal';
+import { TRACER_NAME } from '../telemetry/tracing';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
 
 const { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, TaskQueueKind } = temporal.api.enums.v1;
@@ -43,11 +48,40 @@ export function checkMetadata(event: OnboardingEvent): { staticSummary: string; 
  */
 export async function startCheck(client: Client, taskQueue: string, event: OnboardingEvent): Promise<StartedCheck> {
   const workflowId = workflowIdForProfile(event.profileId);
+  // Named and shaped as the SDK's client interceptor names its start span, which this call bypasses.
+  return trace
+    .getTracer(TRACER_NAME)
+    .startActiveSpan(
+      `StartWorkflow:${WORKFLOW_TYPE}`,
+      { kind: SpanKind.CLIENT, attributes: { temporalWorkflowId: workflowId } },
+      async (span) => {
+        try {
+          const started = await requestStart(client, taskQueue, event, workflowId);
+          span.setAttributes({ run_id: started.runId, 'bgcheck.started': started.started });
+          span.setStatus({ code: SpanStatusCode.OK });
+          return started;
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+}
+
+async function requestStart(
+  client: Client,
+  taskQueue: string,
+  event: OnboardingEvent,
+  workflowId: string,
+): Promise<StartedCheck> {
   const { namespace, identity, loadedDataConverter } = client.options;
   const context = { type: 'workflow', namespace, workflowId } as const;
   const payloads = await encodeToPayloadsWithContext(loadedDataConverter, context, [event]);
   const { staticSummary, staticDetails } = checkMetadata(event);
   const userMetadata = await encodeUserMetadata(loadedDataConverter, staticSummary, staticDetails, context);
+  const trace = traceMemo();
   const response = await client.workflowService.startWorkflowExecution({
     namespace,
     identity,
@@ -56,6 +90,10 @@ export async function startCheck(client: Client, taskQueue: string, event: Onboa
     workflowType: { name: WORKFLOW_TYPE },
     taskQueue: { kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL, name: taskQueue },
     input: { payloads },
+    // The workflow's spans join this trace (the SDK's `_tracer-data` header); later deliveries link to it (memo).
+    header: { fields: traceHeader() },
+    // Ids only, so in clear like the header: any client (without the payload keys) can describe the check.
+    ...(trace && { memo: { fields: { [TRACE_MEMO_KEY]: defaultPayloadConverter.toPayload(trace) } } }),
     userMetadata,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,

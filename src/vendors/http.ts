@@ -7,6 +7,7 @@
  * rethrows the signal's reason unchanged, so a cancelled activity reports Temporal's own
  * cancellation rather than a vendor failure.
  */
+import { channel } from 'node:diagnostics_channel';
 import { Pool, type Dispatcher } from 'undici';
 import type { HttpConfig } from '../config';
 import { FailureType } from '../failure-types';
@@ -55,6 +56,21 @@ export interface VendorResponse {
   text: string;
 }
 
+/** What each vendor call published on `vendorCallChannel`: no ids, no data. */
+export interface VendorCallEvent {
+  vendor: VendorName;
+  /** `POST /v1/agent-verifications`: the route, never a path with ids. */
+  operation: string;
+  /** The HTTP status, or undefined when no response came (network failure). */
+  status?: number;
+}
+
+/**
+ * Each answered or failed vendor call, for metrics (`src/activities/vendor-metrics.ts`), so
+ * this layer stays free of Temporal. Subscribers run synchronously in the caller's context.
+ */
+export const vendorCallChannel = channel('bgcheck.vendor.call');
+
 export class VendorHttp {
   readonly vendor: VendorName;
   readonly #origin: string;
@@ -96,10 +112,18 @@ export class VendorHttp {
         signal: req.signal,
       });
       const text = await res.body.text();
+      this.#publish(req.operation, res.statusCode);
       return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
     } catch (err) {
       if (req.signal?.aborted) throw req.signal.reason;
+      this.#publish(req.operation, undefined);
       throw this.#networkError(req.operation, err);
+    }
+  }
+
+  #publish(operation: string, status: number | undefined): void {
+    if (vendorCallChannel.hasSubscribers) {
+      vendorCallChannel.publish({ vendor: this.vendor, operation, status } satisfies VendorCallEvent);
     }
   }
 

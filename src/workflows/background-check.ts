@@ -18,6 +18,7 @@ import * as wf from '@temporalio/workflow';
 import type { PercentActivities } from '../activities/types';
 import { FailureType } from '../failure-types';
 import { parseOnboardingEvent, type FieldProblem, type OnboardingEvent } from '../onboarding-event';
+import { recordStage, recordStarted } from './check-metrics';
 import { enterStage, startProgress, toCheckStatus, type CheckProgress } from './check-progress';
 import { checkTimeouts, describeDuration } from './check-timeouts';
 import {
@@ -135,10 +136,16 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
     }
   }
 
-  function enter(stage: Stage, details: string, blockedReason?: string): void {
-    progress = enterStage(progress, stage, new Date(), blockedReason);
+  /** `reason`: the blocked reason shown to people, or for metrics a failure type (`failed`). */
+  function enter(stage: Stage, details: string, reason?: { shown?: string; type?: string }): void {
+    const before = progress.stage;
+    const now = new Date();
+    progress = enterStage(progress, stage, now, reason?.shown);
     waitingFor = details;
     publish();
+    if (stage !== before || stage === 'blocked') {
+      recordStage(stage, { firstAt: progress.stages[0]?.at ?? now.toISOString(), now, reason: reason?.type });
+    }
   }
 
   /** Search attributes (ids and states only, no personal data) and the UI's current details. */
@@ -162,9 +169,10 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
     wf.setCurrentDetails(`**${progress.stage}**: ${waitingFor}${facts.length ? `\n\n${facts.join(', ')}` : ''}`);
   }
 
+  if (carried === undefined) recordStarted();
   const parsed = parseOnboardingEvent(input);
   if (!parsed.ok) {
-    enter('failed', 'Invalid onboarding event');
+    enter('failed', 'Invalid onboarding event', { type: FailureType.InvalidOnboardingEvent });
     throw invalidEventFailure(parsed.problems);
   }
   const event = parsed.event;
@@ -185,7 +193,7 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
       enter('cancelled', 'Cancelled');
       throw err;
     }
-    if (err instanceof wf.ApplicationFailure) enter('failed', err.message);
+    if (err instanceof wf.ApplicationFailure) enter('failed', err.message, { type: err.type ?? 'unknown' });
     throw err;
   }
 
@@ -278,7 +286,7 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
         enter(
           'blocked',
           `${doing}: ${blocking.reason}. Trying again at ${iso(Date.now() + delayMs)}, or at once on \`resume\``,
-          blocking.reason,
+          { shown: blocking.reason, type: blocking.type },
         );
         const resumesBefore = resumes;
         await wf.condition(() => resumes > resumesBefore, delayMs, { summary: `blocked: ${blocking.type}` });

@@ -64,6 +64,19 @@ describe('npm run dev', () => {
     expect(progress).toContain('[demo] async request id sent through the ingress (HTTP 202)');
     expect(progress.at(-1)).toMatch(/^\[demo\] decision: \{"outcome":"approved"/);
     expect(stdout).toContain('Payloads        encrypted');
+    expect(stdout).toMatch(/^Metrics {9}http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+    // The demo check's trace, as a tree: the ingress request, the workflow, activities, vendor calls.
+    const tree = stdout.split('\n').filter((line) => line.startsWith('[trace] '));
+    expect(tree[0]).toMatch(/^\[trace\] [0-9a-f]{32}$/);
+    const names = tree.slice(1).map((line) => line.slice('[trace] '.length).trim().split(' ')[0]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'StartWorkflow:backgroundCheck',
+        'RunWorkflow:backgroundCheck',
+        'RunActivity:createAgentVerification',
+        'RunActivity:associateAsyncRequest',
+      ]),
+    );
     expect(stdout).not.toContain(CODEC_KEYS.split(':')[1]);
   });
 

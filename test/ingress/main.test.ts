@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '../..');
 function runIngress(env: Record<string, string>) {
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/ingress/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -16,7 +16,7 @@ function runIngress(env: Record<string, string>) {
   const listening = new Promise<number>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const port = /"msg":"ingress listening".*?"port":(\d+)/.exec(stdout)?.[1];
+      const port = /^\{.*"port":(\d+).*"msg":"ingress listening".*$/m.exec(stdout)?.[1];
       if (port) resolve(Number(port));
     }),
   );

@@ -13,7 +13,13 @@ import { parsePercentWebhook, verifyPercentSignature } from '../../src/ingress/p
 import { workflowIdForProfile, type OnboardingEvent } from '../../src/onboarding-event';
 import { startVendorSimulators, type SimulatorOptions, type VendorSimulators } from '../../src/simulators';
 import { Secret } from '../../src/secret';
-import { bundleWorkflows, createWorkers, type BackgroundCheckWorkers, type WorkersConfig } from '../../src/worker';
+import {
+  bundleWorkflows,
+  createWorkers,
+  type BackgroundCheckWorkers,
+  type CreateWorkersOptions,
+  type WorkersConfig,
+} from '../../src/worker';
 import type { backgroundCheck } from '../../src/workflows/background-check';
 import {
   statusQuery,
@@ -43,6 +49,7 @@ export interface Lifecycle {
     shutdownGraceTime?: Duration;
     continueAsNewAfterEvents?: number;
     maxCachedWorkflows?: number;
+    tracing?: CreateWorkersOptions['tracing'];
   }): Promise<RunningWorkers>;
   /** An onboarding event for a new profile (created at the simulated Attestr). */
   newEvent(overrides?: Partial<OnboardingEvent>): OnboardingEvent;
@@ -151,6 +158,7 @@ export async function setUpLifecycle(name: string, simOptions: SimulatorOptions 
         shutdownGraceTime: options.shutdownGraceTime ?? '1 second',
         continueAsNewAfterEvents: options.continueAsNewAfterEvents,
         maxCachedWorkflows: options.maxCachedWorkflows,
+        tracing: options.tracing,
       });
       const running = workers.run();
       return {
