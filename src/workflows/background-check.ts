@@ -31,6 +31,7 @@ import {
   type Stage,
 } from './definitions';
 import { idempotencyKeyFor } from './idempotency-key';
+import { parseLegacyOnboardingEvent } from './legacy-onboarding-event';
 import { vendorActivities } from './vendor-activities';
 import { blockingOf, workflowFailureFor } from './vendor-failures';
 import {
@@ -77,6 +78,9 @@ function historyIsLong(settings: WorkerSettings): boolean {
   const limit = settings.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   return info.continueAsNewSuggested || info.historyLength >= limit;
 }
+
+/** Marks histories whose onboarding event was validated strictly (see `onboarding-event.ts`). */
+export const STRICT_ONBOARDING_EVENT_PATCH = 'strict-onboarding-event';
 
 export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedCheck): Promise<CheckResult> {
   let progress: CheckProgress = carried?.progress ?? startProgress('creating_verification', new Date());
@@ -170,7 +174,12 @@ export async function backgroundCheck(input: OnboardingEvent, carried?: CarriedC
   }
 
   if (carried === undefined) recordStarted();
-  const parsed = parseOnboardingEvent(input);
+  // Strict input (unknown fields, character rule, the vendors' id formats) for checks started
+  // under it; runs started before, and runs continued from them, keep the rules they ran under.
+  const parsed =
+    carried === undefined && wf.patched(STRICT_ONBOARDING_EVENT_PATCH)
+      ? parseOnboardingEvent(input)
+      : parseLegacyOnboardingEvent(input);
   if (!parsed.ok) {
     enter('failed', 'Invalid onboarding event', { type: FailureType.InvalidOnboardingEvent });
     throw invalidEventFailure(parsed.problems);
