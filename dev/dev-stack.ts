@@ -168,7 +168,12 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
       executable: { type: 'existing-path', path: official ? officialTemporal().cli : EMBEDDED_TEMPORAL_PATH },
       namespace: config.TEMPORAL_NAMESPACE,
       ...(options.temporalPort !== undefined ? { port: options.temporalPort } : {}),
-      ...(official && { ui: true, ...(options.temporalUiPort !== undefined && { uiPort: options.temporalUiPort }) }),
+      ...(official && {
+        ui: true,
+        ...(options.temporalUiPort !== undefined && { uiPort: options.temporalUiPort }),
+        // Its start-up warnings (a generated cluster id) are not the stack's problems.
+        log: { format: 'pretty', level: 'error' },
+      }),
       searchAttributes: Object.values(searchAttributes),
     },
   });
