@@ -37,9 +37,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const RAW_HISTORY = /^\/api\/v1\/namespaces\/([^/]+)\/workflows\/([^/]+)\/run\/([^/]+)\/history\.json$/;
 
-export function createUiServer(options: UiServerOptions): { server: Server; gateway: Gateway } {
+export interface UiServer {
+  server: Server;
+  gateway: Gateway;
+  /** Points the UI at a codec server started after this one (its CORS list needs the UI's origin). */
+  setCodecEndpoint(endpoint: string | undefined): void;
+}
+
+export function createUiServer(options: UiServerOptions): UiServer {
   const gateway = createGateway(options.connection);
-  const settings = uiSettings(options);
+  let settings = uiSettings(options);
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const historyMethod = gateway.schema
     .lookupService('temporal.api.workflowservice.v1.WorkflowService')
@@ -128,7 +135,13 @@ export function createUiServer(options: UiServerOptions): { server: Server; gate
     createReadStream(file).pipe(res);
   }
 
-  return { server, gateway };
+  return {
+    server,
+    gateway,
+    setCodecEndpoint: (endpoint) => {
+      settings = uiSettings({ ...options, codecEndpoint: endpoint });
+    },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

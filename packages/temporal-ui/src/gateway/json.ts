@@ -119,7 +119,7 @@ function wellKnownToJson(type: protobuf.Type, message: Record<string, unknown>):
   if (name === '.google.protobuf.Empty') return {};
   if (name === '.google.protobuf.Any') return anyToJson(type, message);
   if (name === '.google.protobuf.Struct' || name === '.google.protobuf.Value' || name === '.google.protobuf.ListValue')
-    return type.toObject(message as protobuf.Message, { defaults: false }) as Json;
+    return type.toObject(message as unknown as protobuf.Message, { defaults: false }) as Json;
   return undefined;
 }
 
