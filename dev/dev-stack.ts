@@ -339,7 +339,9 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     out.write(
       [
         '',
-        ...(ui ? [`Temporal UI     ${ui.url}${ui.codecUrl ? `  (payloads decoded by the codec server ${ui.codecUrl})` : ''}`] : []),
+        ...(ui
+          ? [`Temporal UI     ${ui.url}${ui.codecUrl ? `  (payloads decoded by the codec server ${ui.codecUrl})` : ''}`]
+          : []),
         `Temporal        ${temporalSide.address} (namespace ${temporalConfig.TEMPORAL_NAMESPACE})${
           temporalSide.kind ? `, ${temporalSide.kind}` : ''
         }`,

@@ -129,9 +129,14 @@ export async function ensureUiBuild(options: EnsureUiBuildOptions = {}): Promise
     await runViteBuild(staging, cacheDir, options.progress);
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);
-    writeFileSync(path.join(cacheDir, 'stamp.json'), `${JSON.stringify({ hash, builtAt: new Date().toISOString() })}\n`);
+    writeFileSync(
+      path.join(cacheDir, 'stamp.json'),
+      `${JSON.stringify({ hash, builtAt: new Date().toISOString() })}\n`,
+    );
     const ms = Date.now() - started;
-    options.progress?.(`Temporal UI built in ${(ms / 1000).toFixed(0)} s (reused until its sources or versions change)`);
+    options.progress?.(
+      `Temporal UI built in ${(ms / 1000).toFixed(0)} s (reused until its sources or versions change)`,
+    );
     return { dir: outDir, hash, built: true, ms };
   } finally {
     rmSync(lock, { recursive: true, force: true });

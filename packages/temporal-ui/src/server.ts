@@ -48,9 +48,8 @@ export function createUiServer(options: UiServerOptions): UiServer {
   const gateway = createGateway(options.connection);
   let settings = uiSettings(options);
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  const historyMethod = gateway.schema
-    .lookupService('temporal.api.workflowservice.v1.WorkflowService')
-    .methods.GetWorkflowExecutionHistory as protobuf.Method;
+  const historyMethod = gateway.schema.lookupService('temporal.api.workflowservice.v1.WorkflowService').methods
+    .GetWorkflowExecutionHistory as protobuf.Method;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {

@@ -86,7 +86,8 @@ export function createGateway(connection: Connection): Gateway {
     const stub = stubs[rule.service][name];
     if (typeof stub !== 'function') return failure(12, `${method.name} is not available in this client`);
     try {
-      const invoke = () => connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () => stub.call(stubs[rule.service], request));
+      const invoke = () =>
+        connection.withDeadline(Date.now() + CALL_DEADLINE_MS, () => stub.call(stubs[rule.service], request));
       const response = await (signal ? connection.withAbortSignal(signal, invoke) : invoke());
       return { status: 200, body: messageToJson(responseType, response as Record<string, unknown>) };
     } catch (error) {
@@ -95,7 +96,12 @@ export function createGateway(connection: Connection): Gateway {
   }
 
   function grpcFailure(error: unknown): GatewayResponse {
-    const e = error as { code?: unknown; details?: unknown; message?: unknown; metadata?: { get(k: string): unknown[] } };
+    const e = error as {
+      code?: unknown;
+      details?: unknown;
+      message?: unknown;
+      metadata?: { get(k: string): unknown[] };
+    };
     if (typeof e?.code !== 'number') {
       // Not a gRPC status (e.g. the connection could not be made): say so, as UNAVAILABLE.
       return failure(14, e?.message ? String(e.message) : String(error));

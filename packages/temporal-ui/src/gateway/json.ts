@@ -192,7 +192,10 @@ function objectFromJson(type: protobuf.Type, json: unknown, at: string): unknown
     if (field.map) {
       if (typeof value !== 'object' || Array.isArray(value)) throw new JsonInputError(`${path}: expected an object`);
       out[field.name] = Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fieldValueFromJson(field, v, `${path}.${k}`)]),
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+          k,
+          fieldValueFromJson(field, v, `${path}.${k}`),
+        ]),
       );
     } else if (field.repeated) {
       if (!Array.isArray(value)) throw new JsonInputError(`${path}: expected an array`);
@@ -284,7 +287,12 @@ function snake(name: string): string {
 }
 
 /** Sets `value` at a dotted field path (`execution.workflow_id`) of a JSON object, creating objects on the way. */
-export function setJsonPath(type: protobuf.Type, target: Record<string, unknown>, dotted: string, value: unknown): void {
+export function setJsonPath(
+  type: protobuf.Type,
+  target: Record<string, unknown>,
+  dotted: string,
+  value: unknown,
+): void {
   const parts = dotted.split('.');
   let current = target;
   let currentType: protobuf.Type | undefined = type;
