@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import type protobuf from 'protobufjs';
 import { createGateway, type Gateway, type GatewayResponse } from './gateway/gateway';
+import { renderPage } from './render-markdown';
 import { uiSettings, type UiSettingsOptions } from './settings';
 
 export interface UiServerOptions extends UiSettingsOptions {
@@ -62,6 +63,15 @@ export function createUiServer(options: UiServerOptions): UiServer {
     const url = new URL(req.url ?? '/', 'http://ui');
     const pathname = url.pathname;
     if (pathname === '/api/v1/settings') return sendJson(res, 200, settings);
+    if (pathname === '/render') {
+      const { html, csp } = renderPage(url.searchParams.get('content') ?? '', url.searchParams.get('theme') ?? '');
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': csp,
+        'content-length': Buffer.byteLength(html),
+      });
+      return void res.end(html);
+    }
     if (pathname.startsWith('/api/')) {
       const aborted = new AbortController();
       res.on('close', () => aborted.abort());

@@ -5,6 +5,7 @@ import { createGateway } from '../src/gateway/gateway';
 import { httpRules } from '../src/gateway/http-rules';
 import { JsonInputError, messageFromJson, messageToJson } from '../src/gateway/json';
 import { loadSchema } from '../src/gateway/protos';
+import { markdownToHtml } from '../src/render-markdown';
 
 const schema = loadSchema();
 const type = (name: string) => schema.lookupType(name);
@@ -120,5 +121,20 @@ describe('HTTP rules from the google.api.http annotations', () => {
       status: 404,
       body: { code: 5, message: 'no Temporal API route matches /api/v1/nothing/here', details: [] },
     });
+  });
+});
+
+describe('markdown for the current details (/render)', () => {
+  it('renders the subset the checks write and escapes everything else', () => {
+    expect(
+      markdownToHtml(
+        '**blocked**: associating: low credits. Trying again at 2026-11-30T12:00:00Z, or at once on `resume`\n\nverification v1: pending',
+      ),
+    ).toBe(
+      '<p><strong>blocked</strong>: associating: low credits. Trying again at 2026-11-30T12:00:00Z, or at once on <code>resume</code></p>\n<p>verification v1: pending</p>',
+    );
+    expect(markdownToHtml('<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://temporal.io)')).toBe(
+      '<p>&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) <a href="https://temporal.io" rel="noopener noreferrer">ok</a></p>',
+    );
   });
 });
