@@ -13,12 +13,12 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 function inline(text: string): string {
   const codes: string[] = [];
-  let html = escape(text).replace(/`([^`]+)`/g, (_m, code: string) => `\u0000${codes.push(code) - 1}\u0000`);
+  let html = escape(text).replace(/`([^`]+)`/g, (_m, code: string) => `\uE000${codes.push(code) - 1}\uE000`);
   html = html
     .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" rel="noopener noreferrer">$1</a>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>');
-  return html.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => `<code>${codes[Number(i)]}</code>`);
+  return html.replace(/\uE000(\d+)\uE000/g, (_m, i: string) => `<code>${codes[Number(i)]}</code>`);
 }
 
 export function markdownToHtml(markdown: string): string {
