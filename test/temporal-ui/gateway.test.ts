@@ -203,6 +203,49 @@ describe('Temporal UI gateway (/api/v1) against the embedded service', () => {
     });
   });
 
+  it("carries the UI's actions to checks: request cancellation, terminate, reset", async () => {
+    const open = async () => {
+      const check = await startCheck(stack);
+      const handle = stack.client.workflow.getHandle(check.workflowId);
+      await waitForStage(stack, handle, 'awaiting_async_request');
+      const path = `namespaces/${stack.namespace}/workflows/${encodeURIComponent(check.workflowId)}`;
+      return { handle, path, runId: (await handle.describe()).runId };
+    };
+    const status = async (path: string, run: string) =>
+      (await ok(`${path}?execution.runId=${run}`)).workflowExecutionInfo.status;
+
+    const cancelled = await open();
+    const cancel = await post(`${cancelled.path}/cancel`, {
+      workflowExecution: { runId: cancelled.runId },
+      reason: 'from the UI',
+      identity: 'ui-test',
+    });
+    expect(cancel).toEqual({ status: 200, body: {} });
+    await waitForStage(stack, cancelled.handle, 'cancelled');
+
+    const terminated = await open();
+    const terminate = await post(`${terminated.path}/terminate`, {
+      workflowExecution: { runId: terminated.runId },
+      reason: 'from the UI',
+    });
+    expect(terminate).toEqual({ status: 200, body: {} });
+    expect(await status(terminated.path, terminated.runId)).toBe('WORKFLOW_EXECUTION_STATUS_TERMINATED');
+
+    const reset = await open();
+    const { history } = await ok(`${reset.path}/history?execution.runId=${reset.runId}`);
+    const firstTask = history.events.find((e: Json) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+    const answer = await post(`${reset.path}/reset`, {
+      workflowExecution: { runId: reset.runId },
+      workflowTaskFinishEventId: firstTask.eventId,
+      requestId: `ui-test-${reset.runId}`,
+      reason: 'from the UI',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await status(reset.path, reset.runId)).toBe('WORKFLOW_EXECUTION_STATUS_TERMINATED');
+    expect(await status(reset.path, answer.body.runId)).toBe('WORKFLOW_EXECUTION_STATUS_RUNNING');
+  });
+
   it('answers bad requests with 4xx and the service message, never 5xx', async () => {
     const path = `namespaces/${stack.namespace}/workflows`;
     const missing = await api(`${path}/no-such-check?execution.runId=`);

@@ -169,7 +169,12 @@ function runViteBuild(outDir: string, cacheDir: string, progress?: (line: string
         ...process.env,
         NODE_ENV: 'production',
         TEMPORAL_UI_BUILD_DIR: outDir,
-        TEMPORAL_UI_KIT_DIR: path.join(cacheDir, 'svelte-kit'),
+        // SvelteKit loads its own output after building: it must sit where node_modules resolve.
+        TEMPORAL_UI_KIT_DIR: path.join(
+          PACKAGE_DIR,
+          '.build',
+          `svelte-kit-${createHash('sha256').update(cacheDir).digest('hex').slice(0, 8)}`,
+        ),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
