@@ -4,7 +4,7 @@
  * 1. UI build time: a full `vite build` of packages/temporal-ui/app into a scratch cache (the
  *    shared build the dev stack and tests reuse is left alone); `--skip-build` skips it.
  * 2. Server start time: from nothing to the UI server listening with its gateway ready (protos
- *    parsed, rules compiled), the build already present.
+ *    parsed, rules compiled) and its codec server up, the build already present.
  * 3. Check page render time, in headless Chromium: from navigation to a check's page (latest run
  *    redirect included) until its decoded input and its event history are on screen; first
  *    load (cold browser cache) and the median of five reloads.
@@ -15,11 +15,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { closeServer, createUiServer, ensureUiBuild, listen } from '@bgcheck/temporal-ui';
+import { ensureUiBuild } from '@bgcheck/temporal-ui';
 import type { Connection } from '@temporalio/client';
 import { chromium } from 'playwright-core';
 import { BROWSER_HELP, chromiumPath } from '../test/temporal-ui/browser';
-import { sendAsyncRequest, startCheck, startStack, waitForStage } from '../test/temporal-ui/stack';
+import { CODEC_KEYS, sendAsyncRequest, startCheck, startStack, waitForStage } from '../test/temporal-ui/stack';
+import { startUiWithCodec } from '../dev/ui';
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 
@@ -36,18 +37,19 @@ async function main(): Promise<void> {
       await rm(scratch, { recursive: true, force: true });
     }
   }
-  const shared = await ensureUiBuild({ progress: (line) => console.log(line) });
+  await ensureUiBuild({ progress: (line) => console.log(line) });
 
   const stack = await startStack();
   try {
     const started = performance.now();
-    const { server } = createUiServer({
+    const ui = await startUiWithCodec({
+      env: { PAYLOAD_CODEC_KEYS: CODEC_KEYS },
       connection: stack.client.connection as Connection,
-      defaultNamespace: stack.namespace,
-      staticDir: shared.dir,
+      namespace: stack.namespace,
+      port: 0,
     });
-    const url = await listen(server, 0);
-    console.log(`UI server start (gateway + static files):   ${ms(performance.now() - started)}`);
+    const { url } = ui;
+    console.log(`UI server start (gateway, codec server):    ${ms(performance.now() - started)}`);
 
     const { workflowId, profileId } = await startCheck(stack, 'Grace');
     const handle = stack.client.workflow.getHandle(workflowId);
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         await page.goto(`${url}/namespaces/${stack.namespace}/workflows/${workflowId}`);
         await page.getByTestId('input-and-result').getByText('"Grace"').waitFor();
-        await page.getByText('Event History').waitFor();
+        await page.getByText('Event History').first().waitFor();
         return performance.now() - t0;
       };
       console.log(`Check page render, first load:              ${ms(await render())}`);
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       console.log(`Check page render, median of 5 reloads:     ${ms(again[2])}`);
     } finally {
       await browser.close();
-      await closeServer(server);
+      await ui.close();
     }
   } finally {
     await stack.close();
