@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { startCodecServerFromEnv } from '../src/codec-server/start';
 import { ConfigError, loadProcessConfig, loadTemporalConfig } from '../src/config';
 import { closeServer } from '../src/ingress/http';
-import { clientConnectionOptions } from '../src/temporal-connection';
+import { clientConnectionOptions } from '../src/temporal/connection';
 
 type Env = Record<string, string | undefined>;
 

@@ -4,7 +4,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { startDev, type DevOptions, type DevStack } from '../../dev/dev-stack';
-import { statusQuery, type Stage } from '../../src/workflows/definitions';
+import { FINAL_STAGES, statusQuery, type Stage } from '../../src/workflows/definitions';
 
 export const CODEC_KEYS = `ui-test:${Buffer.alloc(32, 9).toString('base64')}`;
 
@@ -59,7 +59,7 @@ export async function waitForStage(stack: DevStack, handle: WorkflowHandle, stag
   for (;;) {
     const status = await handle.query(statusQuery);
     if (status.stage === stage) return;
-    if (status.stages.some((s) => ['approved', 'rejected', 'expired', 'cancelled', 'failed'].includes(s.stage)))
+    if (status.stages.some((s) => FINAL_STAGES.includes(s.stage)))
       throw new Error(`the check ended in ${status.stage} before reaching ${stage}`);
     const page = await workflowService.getWorkflowExecutionHistory({
       namespace: stack.namespace,
