@@ -551,7 +551,8 @@ async function main(): Promise<void> {
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     demo: !values['no-demo'],
     temporal,
-    ...(values['no-ui'] ? {} : { ui: {} }),
+    // Temporal's own dev server brings its own Web UI (printed above); ours serves the embedded service and clusters.
+    ...(values['no-ui'] || temporal === 'official' ? {} : { ui: {} }),
     ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),
     ...(values['temporal-ui-port'] ? { temporalUiPort: Number(values['temporal-ui-port']) } : {}),
   });

@@ -6,11 +6,10 @@
  *
  * Development only: not part of the production build or image.
  */
-import { startUiServer } from '@bgcheck/temporal-ui';
+import { closeServer, startUiServer } from '@bgcheck/temporal-ui';
 import { Connection } from '@temporalio/client';
 import { startCodecServerFromEnv } from '../src/codec-server/start';
 import { ConfigError, loadProcessConfig, loadTemporalConfig } from '../src/config';
-import { closeServer } from '../src/ingress/http';
 import { clientConnectionOptions } from '../src/temporal/connection';
 
 type Env = Record<string, string | undefined>;

@@ -2,6 +2,8 @@
  * The dev stack for the UI tests: embedded Temporal, simulators, workers and ingress (as
  * `npm run dev`), and helpers to start checks through the ingress and wait for their stages.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startDev, type DevOptions, type DevStack } from '../../dev/dev-stack';
 import { FINAL_STAGES, statusQuery, type Stage } from '../../src/workflows/definitions';
@@ -13,15 +15,29 @@ export function startStack(options: Partial<DevOptions> = {}): Promise<DevStack>
   return startDev({
     demo: false,
     out: { write: (text: string) => output.push(text) },
-    env: { PATH: process.env.PATH, INGRESS_PORT: '0', LOG_LEVEL: 'error', PAYLOAD_CODEC_KEYS: CODEC_KEYS },
+    env: {
+      PATH: process.env.PATH,
+      INGRESS_PORT: '0',
+      LOG_LEVEL: 'error',
+      PAYLOAD_CODEC_KEYS: CODEC_KEYS,
+      // Not the project's .dev/secrets.env: parallel test files each run a stack.
+      DEV_SECRETS_FILE: path.join(
+        os.tmpdir(),
+        `ui-test-secrets-${process.pid}-${Math.random().toString(36).slice(2)}.env`,
+      ),
+    },
     ...options,
   });
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postJson(
+  url: string,
+  token: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -33,7 +49,7 @@ export async function startCheck(
   firstName = 'Ada',
 ): Promise<{ workflowId: string; profileId: string }> {
   const profileId = stack.simulators.attestr.addProfile();
-  const res = await postJson(`${stack.ingressUrl}/onboarding-events`, {
+  const res = await postJson(`${stack.ingressUrl}/onboarding-events`, stack.ingressToken, {
     eventId: `ui-test-${profileId}`,
     profileId,
     agent: { firstName, lastName: 'Lovelace', email: 'ada@example.org', organisationId: 'org_ui_test' },
@@ -45,7 +61,9 @@ export async function startCheck(
 /** Sends the check its Attestr async request id through the ingress. */
 export async function sendAsyncRequest(stack: DevStack, profileId: string): Promise<void> {
   const asyncRequestId = stack.simulators.attestr.addAsyncRequest('education');
-  const res = await postJson(`${stack.ingressUrl}/profiles/${profileId}/async-request`, { asyncRequestId });
+  const res = await postJson(`${stack.ingressUrl}/profiles/${profileId}/async-request`, stack.ingressToken, {
+    asyncRequestId,
+  });
   if (res.status !== 202) throw new Error(`ingress answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
