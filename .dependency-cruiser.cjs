@@ -54,7 +54,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist|coverage|fixtures|[.]work)/' },
+    exclude: {
+      path: '(^|/)(node_modules|dist|coverage|fixtures|[.]work|[.]build|[.]svelte-kit)/|^packages/temporal-ui/app/build/',
+    },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,

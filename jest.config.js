@@ -12,5 +12,9 @@ const base = {
 module.exports = {
   // A global option: jest ignores it inside a project's configuration.
   testTimeout: 60_000,
-  projects: [{ ...base, displayName: 'app', roots: ['<rootDir>/test'] }, '<rootDir>/packages/embedded-temporal'],
+  projects: [
+    { ...base, displayName: 'app', roots: ['<rootDir>/test'] },
+    '<rootDir>/packages/embedded-temporal',
+    '<rootDir>/packages/temporal-ui',
+  ],
 };

@@ -10,6 +10,10 @@
  * (never written in code, never printed). What the CLI and curl need of them goes to a private,
  * git-ignored file (`.dev/secrets.env`, mode 0600) that the printed commands read.
  *
+ * With the UI on (the default of `npm run dev`; `--no-ui` turns it off) the official Temporal UI
+ * is served at TEMPORAL_UI_PORT (8233) together with a codec server for this run's key, so the
+ * encrypted payloads show decoded in the browser.
+ *
  * Runs until SIGINT/SIGTERM, or after the demo with `--exit-after-demo` (DEV_EXIT_AFTER_DEMO=true).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,6 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { parseArgs } from 'node:util';
+import { workflowPageUrl } from '@bgcheck/temporal-ui';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
@@ -55,6 +60,7 @@ import {
   type Stage,
 } from '../src/workflows/definitions';
 import { createWorkers, type BackgroundCheckWorkers } from '../src/worker';
+import { startUiWithCodec } from './ui';
 
 type Env = Record<string, string | undefined>;
 
@@ -85,6 +91,11 @@ export interface DevOptions {
   demoTimeoutMs?: number;
   /** The Prometheus endpoint `main()` installed, printed with the addresses. */
   metricsUrl?: string;
+  /**
+   * Serve the Temporal UI (and a codec server for it); off unless given. `port` defaults to
+   * TEMPORAL_UI_PORT (8233), falling back to a free port when that one is taken and not set explicitly.
+   */
+  ui?: { port?: number };
 }
 
 export interface DevStack {
@@ -95,6 +106,10 @@ export interface DevStack {
   ingressToken: string;
   /** Where the run's secrets were written, as printed. */
   secretsFile: string;
+  /** The Temporal UI, when started. */
+  uiUrl?: string;
+  /** The codec server the UI decodes payloads with, when the UI is started. */
+  codecUrl?: string;
   simulators: VendorSimulators;
   client: Client;
   /** Settles when the demo check reached its decision (or failed to). */
@@ -315,10 +330,23 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
     });
     const shownSecretsFile = path.relative(process.cwd(), secretsFile) || secretsFile;
     const curlAuth = `-H "authorization: Bearer $(sed -n 's/^INGRESS_AUTH_TOKEN=//p' ${shownSecretsFile})"`;
+    const ui = options.ui
+      ? await startUiWithCodec({
+          ...options.ui,
+          env,
+          connection: client.connection as Connection,
+          namespace: temporalConfig.TEMPORAL_NAMESPACE,
+          progress: (line) => out.write(`${line}\n`),
+        })
+      : undefined;
+    if (ui) cleanups.push(ui.close);
 
     out.write(
       [
         '',
+        ...(ui
+          ? [`Temporal UI     ${ui.url}${ui.codecUrl ? `  (payloads decoded by the codec server ${ui.codecUrl})` : ''}`]
+          : []),
         `Temporal        ${temporalSide.address} (namespace ${temporalConfig.TEMPORAL_NAMESPACE})${
           temporalSide.kind ? `, ${temporalSide.kind}` : ''
         }`,
@@ -351,6 +379,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
             tracing,
             spans,
             timeoutMs: options.demoTimeoutMs ?? 120_000,
+            pageUrl: ui && ((workflowId) => workflowPageUrl(ui.url, temporalConfig.TEMPORAL_NAMESPACE, workflowId)),
           });
     return {
       temporalAddress: temporalSide.address,
@@ -358,6 +387,7 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
       ingressUrl,
       ingressToken,
       secretsFile: shownSecretsFile,
+      ...(ui && { uiUrl: ui.url, codecUrl: ui.codecUrl }),
       simulators,
       client,
       demo,
@@ -395,6 +425,8 @@ async function runDemo(input: {
   tracing: Tracing;
   spans: InMemorySpanExporter;
   timeoutMs: number;
+  /** The check's page in the Temporal UI, when it runs. */
+  pageUrl?: (workflowId: string) => string;
 }): Promise<DemoOutcome> {
   const { client, ingressUrl, ingressToken, simulators, out } = input;
   const say = (line: string) => out.write(`[demo] ${line}\n`);
@@ -431,6 +463,7 @@ async function runDemo(input: {
     const tree = formatSpanTree(input.spans.getFinishedSpans(), traceId);
     out.write(`[trace] ${traceId}\n${tree.replace(/^/gm, '[trace]   ')}\n`);
   };
+  if (input.pageUrl) say(`the check in the Temporal UI: ${input.pageUrl(workflowId)}`);
 
   const handle = client.workflow.getHandle(workflowId);
   const seen: Stage[] = [];
@@ -488,6 +521,7 @@ async function main(): Promise<void> {
       'temporal-port': { type: 'string' },
       temporal: { type: 'string' },
       'temporal-ui-port': { type: 'string' },
+      'no-ui': { type: 'boolean' },
     },
   });
   const temporal = values.temporal ?? process.env.DEV_TEMPORAL ?? 'embedded';
@@ -522,6 +556,8 @@ async function main(): Promise<void> {
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     demo: !values['no-demo'],
     temporal,
+    // Temporal's own dev server brings its own Web UI (printed above); ours serves the embedded service and clusters.
+    ...(values['no-ui'] || temporal === 'official' ? {} : { ui: {} }),
     ...(values['temporal-port'] ? { temporalPort: Number(values['temporal-port']) } : {}),
     ...(values['temporal-ui-port'] ? { temporalUiPort: Number(values['temporal-ui-port']) } : {}),
   });

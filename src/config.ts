@@ -190,6 +190,8 @@ export const processSchema = z.object({
   ),
   INGRESS_PORT: port(8080),
   METRICS_PORT: port(9464),
+  /** The Temporal UI of `npm run dev` and `npm run ui` (8233, like the Temporal CLI's dev server). */
+  TEMPORAL_UI_PORT: port(8233),
 });
 
 /** `k1=v1,k2=v2` (OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_HEADERS), values percent-decoded. */

@@ -47,7 +47,7 @@ function startDevProcess(args: string[], env: Record<string, string> = {}) {
 
 describe('npm run dev', () => {
   it('runs the demo check to its decision through the ingress and exits 0 (--exit-after-demo)', async () => {
-    const dev = startDevProcess(['--exit-after-demo']);
+    const dev = startDevProcess(['--exit-after-demo', '--no-ui']);
     const code = await dev.exited;
     const { stdout, stderr } = dev.output();
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -81,7 +81,7 @@ describe('npm run dev', () => {
   });
 
   it('stays up for more events and shuts down cleanly on SIGTERM', async () => {
-    const dev = startDevProcess(['--no-demo']);
+    const dev = startDevProcess(['--no-demo', '--no-ui']);
     await dev.waitFor('Up and waiting for events');
     const ingressUrl = /Ingress\s+(http:\/\/\S+)/.exec(dev.output().stdout)?.[1];
     expect((await fetch(`${ingressUrl}/healthz`)).status).toBe(200);
@@ -144,7 +144,7 @@ describe('npm run dev', () => {
   it('connects to the cluster at TEMPORAL_ADDRESS instead of starting one', async () => {
     const cluster = await createLocalEnv();
     try {
-      const dev = startDevProcess(['--exit-after-demo'], { TEMPORAL_ADDRESS: cluster.address });
+      const dev = startDevProcess(['--exit-after-demo', '--no-ui'], { TEMPORAL_ADDRESS: cluster.address });
       expect(await dev.exited).toBe(0);
       const { stdout } = dev.output();
       expect(stdout).toContain(`Temporal        ${cluster.address} (namespace default)\n`);

@@ -675,6 +675,24 @@ export class Executions {
     const more = next < run.events.length || (wait && run.isOpen);
     return { history: { events }, nextPageToken: more ? Buffer.from(String(next)) : Buffer.alloc(0) };
   }
+
+  /** Newest event first, paged; the token counts the older events still to return. */
+  historyReverse(
+    request: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryReverseRequest,
+  ): temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryReverseResponse {
+    const run = this.engine.findRun(request.namespace, request.execution);
+    let end = run.events.length;
+    const token = request.nextPageToken ? Buffer.from(request.nextPageToken).toString('utf8') : '';
+    if (token) {
+      end = Number(token);
+      if (!Number.isInteger(end) || end <= 0 || end > run.events.length)
+        throw invalidArgument('Invalid next page token');
+    }
+    const pageSize = request.maximumPageSize && request.maximumPageSize > 0 ? request.maximumPageSize : end;
+    const start = Math.max(0, end - pageSize);
+    const events = run.events.slice(start, end).reverse();
+    return { history: { events }, nextPageToken: start > 0 ? Buffer.from(String(start)) : Buffer.alloc(0) };
+  }
 }
 
 function workflowTaskTimeout(ms: number): number {

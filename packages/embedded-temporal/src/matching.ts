@@ -17,6 +17,18 @@ export interface PollContext {
   readonly onCancel: (listener: () => void) => void;
 }
 
+/** A worker seen polling a queue, as DescribeTaskQueue reports it. */
+export interface PollerInfo {
+  identity: string;
+  /** Wall-clock ms of its latest poll. */
+  lastAccessTime: number;
+  /** The queue's dispatch rate limit when the poller set one (activity queues). */
+  ratePerSecond?: number;
+}
+
+/** How long a poller is listed after its last poll (a real server keeps five minutes). */
+export const POLLER_TTL_MS = 5 * 60_000;
+
 export interface QueuedTask<R> {
   claim(ctx: PollContext): R | undefined;
 }
@@ -33,6 +45,7 @@ export class TaskQueue<R> {
   /** Earliest wall time the next task may be dispatched (rate limit), 0 when unlimited. */
   private nextDispatchAt = 0;
   private rateTimer: NodeJS.Timeout | undefined;
+  private readonly seen = new Map<string, PollerInfo>();
   maxTasksPerSecond = 0;
 
   constructor(
@@ -49,8 +62,22 @@ export class TaskQueue<R> {
     this.dispatch();
   }
 
+  /** Workers that polled within the last five minutes, most recent first. */
+  pollers(now = Date.now()): PollerInfo[] {
+    for (const [identity, info] of this.seen) if (now - info.lastAccessTime > POLLER_TTL_MS) this.seen.delete(identity);
+    return [...this.seen.values()].sort((a, b) => b.lastAccessTime - a.lastAccessTime);
+  }
+
   poll(ctx: PollContext): Promise<R | undefined> {
     if (this.isRetired(ctx)) return Promise.resolve(undefined);
+    if (ctx.identity) {
+      this.seen.delete(ctx.identity);
+      this.seen.set(ctx.identity, {
+        identity: ctx.identity,
+        lastAccessTime: Date.now(),
+        ...(this.maxTasksPerSecond > 0 && { ratePerSecond: this.maxTasksPerSecond }),
+      });
+    }
     return new Promise((resolve) => {
       const waiter: Waiter<R> = { resolve, ctx, done: false };
       const finish = (response: R | undefined) => {

@@ -137,7 +137,7 @@ function serviceDefinition(schema: Root, name: string): grpc.ServiceDefinition {
       responseStream: !!method.responseStream,
       requestSerialize: serializer(request),
       requestDeserialize: deserializer(request),
-      responseSerialize: serializer(response),
+      responseSerialize: serializer(response, true),
       responseDeserialize: deserializer(response),
       originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
     };
@@ -145,8 +145,71 @@ function serviceDefinition(schema: Root, name: string): grpc.ServiceDefinition {
   return definition as grpc.ServiceDefinition;
 }
 
-function serializer(type: Type) {
-  return (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
+function serializer(type: Type, omitDefaults = false) {
+  if (!omitDefaults) return (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
+  const strip = defaultsStripper(type);
+  return (value: object) => {
+    const message = type.fromObject(value);
+    strip(message as unknown as Record<string, unknown>);
+    return Buffer.from(type.encode(message).finish());
+  };
+}
+
+type Stripper = (message: Record<string, unknown>) => void;
+const strippers = new Map<Type, Stripper>();
+
+/**
+ * Removes the proto3 default values (0, "", false, empty bytes, enum 0) of fields without
+ * presence before encoding, so they are not on the wire: a real server never sends them, and
+ * clients that show what is present (the Temporal UI's "Parent Initiated Event ID 0",
+ * `*_UNSPECIFIED` enums) must see the same. Fields with presence (messages, oneof members,
+ * proto3 `optional`) are kept as given.
+ */
+function defaultsStripper(type: Type): Stripper {
+  const known = strippers.get(type);
+  if (known) return known;
+  const scalars: string[] = [];
+  const nested: { name: string; repeated: boolean; map: boolean; strip: () => Stripper }[] = [];
+  const stripper: Stripper = (message) => {
+    for (const name of scalars) {
+      if (Object.prototype.hasOwnProperty.call(message, name) && isDefaultValue(message[name])) delete message[name];
+    }
+    for (const field of nested) {
+      const value = message[field.name];
+      if (value === null || value === undefined) continue;
+      const strip = field.strip();
+      if (field.map)
+        for (const v of Object.values(value as Record<string, unknown>)) strip(v as Record<string, unknown>);
+      else if (field.repeated) for (const v of value as Record<string, unknown>[]) strip(v);
+      else strip(value as Record<string, unknown>);
+    }
+  };
+  strippers.set(type, stripper);
+  for (const field of type.fieldsArray) {
+    field.resolve();
+    if (field.resolvedType instanceof protobuf.Type) {
+      const fieldType = field.resolvedType;
+      nested.push({
+        name: field.name,
+        repeated: field.repeated,
+        map: field.map,
+        strip: () => defaultsStripper(fieldType),
+      });
+    } else if (!field.repeated && !field.map && field.partOf === null) {
+      scalars.push(field.name);
+    }
+  }
+  return stripper;
+}
+
+function isDefaultValue(value: unknown): boolean {
+  if (value === 0 || value === '' || value === false) return true;
+  if (value instanceof Uint8Array) return value.length === 0;
+  if (typeof value === 'object' && value !== null && 'low' in value && 'high' in value) {
+    const long = value as { low: number; high: number };
+    return long.low === 0 && long.high === 0;
+  }
+  return false;
 }
 
 function deserializer(type: Type) {

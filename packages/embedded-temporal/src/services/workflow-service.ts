@@ -1,10 +1,12 @@
 /** WorkflowService RPCs mapped onto the engine. Unlisted RPCs answer UNIMPLEMENTED. */
+import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { enums } from '../enums';
 import type { Engine } from '../engine';
 import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
 import { i64 } from '../proto';
 import { WorkflowResets } from '../reset';
+import { timestamp } from '../time';
 import type { Handlers } from './handler';
 
 const POLL_MAX_WAIT_MS = 60_000;
@@ -46,7 +48,18 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
       nexus: false,
     },
   };
+  // GetClusterInfo: the Temporal UI's root page reads it (server version, visibility store).
+  const clusterInfo = {
+    supportedClients: {},
+    serverVersion,
+    clusterId: randomUUID(),
+    clusterName: 'embedded',
+    historyShardCount: 1,
+    persistenceStore: 'memory',
+    visibilityStore: 'memory',
+  };
   return {
+    GetClusterInfo: () => clusterInfo,
     GetSystemInfo: (_r, ctx) => {
       // Core compresses every request with gzip unless the server turns it down at connect time
       // (it then reconnects without). Inflating each request costs this loopback-only service
@@ -122,6 +135,28 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
     ResetWorkflowExecution: (r) => resets.reset(r),
     DescribeWorkflowExecution: (r) => ex.describe(r),
     GetWorkflowExecutionHistory: (r, ctx) => ex.history(r, ctx.answerBy(HISTORY_MAX_WAIT_MS)),
+    GetWorkflowExecutionHistoryReverse: (r) => ex.historyReverse(r),
+    // The workers that polled the queue lately: the UI's Workers tab and "No Workers Running" banner.
+    DescribeTaskQueue: (r: temporal.api.workflowservice.v1.IDescribeTaskQueueRequest) => {
+      const ns = engine.namespace(r.namespace);
+      const name = r.taskQueue?.name ?? '';
+      if (!name) throw invalidArgument('TaskQueue is not set on request.');
+      const activity = r.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY;
+      if (!activity && r.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_NEXUS) return {};
+      const queue = activity
+        ? engine.matching.activityQueue(ns.name, name)
+        : engine.matching.workflowQueue(ns.name, name);
+      return {
+        pollers: queue.pollers().map((p) => ({
+          identity: p.identity,
+          lastAccessTime: timestamp(p.lastAccessTime),
+          ...(p.ratePerSecond !== undefined && { ratePerSecond: p.ratePerSecond }),
+        })),
+        ...(r.includeTaskQueueStatus && {
+          taskQueueStatus: { backlogCountHint: i64(queue.backlog), ratePerSecond: queue.maxTasksPerSecond || 100_000 },
+        }),
+      };
+    },
     PollWorkflowTaskQueue: (r: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, ctx) =>
       engine.workflowTasks.poll(r, {
         identity: r.identity ?? '',
