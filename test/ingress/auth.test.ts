@@ -2,29 +2,8 @@
  * Bearer tokens on the routes that start and steer checks; the HMAC signature on the webhook;
  * the published OpenAPI document.
  */
-import type { BackgroundChecks } from '../../src/ingress/background-checks';
 import { Secret } from '../../src/secret';
-import { AUTH_TOKEN, onboardingEvent, percentEvent, startTestIngress } from './helpers';
-
-function countingChecks() {
-  const calls: string[] = [];
-  const checks: BackgroundChecks = {
-    start: async (event) => {
-      calls.push('start');
-      return { workflowId: `bgcheck-${event.profileId}`, runId: 'run-1', started: true };
-    },
-    sendAsyncRequest: async (profileId) => {
-      calls.push('asyncRequest');
-      return { outcome: 'delivered', workflowId: `bgcheck-${profileId}` };
-    },
-    sendVerificationStatus: async () => {
-      calls.push('status');
-      return { outcome: 'delivered', workflowId: 'bgcheck-profile-1' };
-    },
-    ping: async () => undefined,
-  };
-  return { checks, calls };
-}
+import { AUTH_TOKEN, onboardingEvent, percentEvent, recordingChecks, startTestIngress } from './helpers';
 
 describe('ingress auth', () => {
   let ingress: Awaited<ReturnType<typeof startTestIngress>> | undefined;
@@ -34,7 +13,7 @@ describe('ingress auth', () => {
   });
 
   it('answers 401 without a token or with a wrong one, and applies nothing', async () => {
-    const { checks, calls } = countingChecks();
+    const { checks, calls } = recordingChecks();
     ingress = await startTestIngress({ checks });
     for (const authorization of [
       '',
@@ -61,13 +40,13 @@ describe('ingress auth', () => {
   });
 
   it('refuses before reading the body: an unauthenticated bad body is a 401, not a 400', async () => {
-    ingress = await startTestIngress({ checks: countingChecks().checks });
+    ingress = await startTestIngress({ checks: recordingChecks().checks });
     const res = await ingress.post('/onboarding-events', '{"not json', { authorization: '' });
     expect(res.status).toBe(401);
   });
 
   it('accepts every configured token, so one rotates without downtime', async () => {
-    const { checks, calls } = countingChecks();
+    const { checks, calls } = recordingChecks();
     const [oldToken, newToken] = ['old-token-0123456789abcdef', 'new-token-0123456789abcdef'];
     ingress = await startTestIngress({
       checks,
@@ -90,7 +69,7 @@ describe('ingress auth', () => {
   });
 
   it('needs no token on the webhook, but a signature: unsigned is a 401', async () => {
-    const { checks, calls } = countingChecks();
+    const { checks, calls } = recordingChecks();
     ingress = await startTestIngress({ checks });
     const unsigned = await ingress.post('/webhooks/percent', JSON.stringify(percentEvent()), { authorization: '' });
     expect(unsigned.status).toBe(401);
@@ -101,16 +80,16 @@ describe('ingress auth', () => {
 
   it('refuses to be created without tokens unless told to run without auth', async () => {
     await expect(
-      startTestIngress({ checks: countingChecks().checks, config: { INGRESS_AUTH_TOKENS: [] } }),
+      startTestIngress({ checks: recordingChecks().checks, config: { INGRESS_AUTH_TOKENS: [] } }),
     ).rejects.toThrow(/INGRESS_AUTH_TOKENS/);
-    const { checks, calls } = countingChecks();
+    const { checks, calls } = recordingChecks();
     ingress = await startTestIngress({ checks, config: { INGRESS_AUTH_TOKENS: [], INGRESS_INSECURE_NO_AUTH: true } });
     expect((await ingress.post('/onboarding-events', onboardingEvent(), { authorization: '' })).status).toBe(202);
     expect(calls).toEqual(['start']);
   });
 
   it('serves its OpenAPI document, generated from the zod schemas', async () => {
-    ingress = await startTestIngress({ checks: countingChecks().checks });
+    ingress = await startTestIngress({ checks: recordingChecks().checks });
     const res = await fetch(`${ingress.url}/openapi.json`);
     expect(res.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an OpenAPI document, read field by field

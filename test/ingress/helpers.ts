@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { BackgroundChecks } from '../../src/ingress/background-checks';
 import type { OnboardingEvent } from '../../src/onboarding-event';
 import { closeServer, listen } from '../../src/ingress/http';
 import { createIngress, type IngressOptions } from '../../src/ingress/server';
@@ -82,4 +83,25 @@ export async function startTestIngress(options: TestIngressOptions) {
   };
 
   return { url, post, postWebhook, logs: () => lines.join('\n'), close: () => closeServer(server) };
+}
+
+/** A stand-in for Temporal that answers every call and records which were made. */
+export function recordingChecks() {
+  const calls: string[] = [];
+  const checks: BackgroundChecks = {
+    start: async (event) => {
+      calls.push('start');
+      return { workflowId: `bgcheck-${event.profileId}`, runId: 'run-1', started: true };
+    },
+    sendAsyncRequest: async (profileId) => {
+      calls.push('asyncRequest');
+      return { outcome: 'delivered', workflowId: `bgcheck-${profileId}` };
+    },
+    sendVerificationStatus: async () => {
+      calls.push('status');
+      return { outcome: 'delivered', workflowId: 'bgcheck-profile-1' };
+    },
+    ping: async () => undefined,
+  };
+  return { checks, calls };
 }

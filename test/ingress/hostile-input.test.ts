@@ -4,29 +4,8 @@
  * `/healthz` afterwards.
  */
 import { request as httpRequest } from 'node:http';
-import type { BackgroundChecks } from '../../src/ingress/background-checks';
 import { signPercentWebhook } from '../../src/ingress/percent-webhook';
-import { AUTH_TOKEN, WEBHOOK_SECRET, onboardingEvent, startTestIngress } from './helpers';
-
-function recordingChecks() {
-  const calls: string[] = [];
-  const checks: BackgroundChecks = {
-    start: async (event) => {
-      calls.push('start');
-      return { workflowId: `bgcheck-${event.profileId}`, runId: 'run-1', started: true };
-    },
-    sendAsyncRequest: async (profileId) => {
-      calls.push('asyncRequest');
-      return { outcome: 'delivered', workflowId: `bgcheck-${profileId}` };
-    },
-    sendVerificationStatus: async () => {
-      calls.push('status');
-      return { outcome: 'delivered', workflowId: 'bgcheck-profile-1' };
-    },
-    ping: async () => undefined,
-  };
-  return { checks, calls };
-}
+import { AUTH_TOKEN, WEBHOOK_SECRET, onboardingEvent, recordingChecks, startTestIngress } from './helpers';
 
 /** A body sent chunked (no Content-Length), as the probe that used to take the ingress down. */
 function postChunked(url: string, path: string, bytes: number, headers: Record<string, string> = {}) {
