@@ -399,7 +399,8 @@ export async function startDev(options: DevOptions = {}): Promise<DevStack> {
   }
 }
 
-async function postJson(
+/** A JSON POST to the ingress with its bearer token, as an onboarding system sends one. */
+export async function postJson(
   url: string,
   token: string,
   body: unknown,

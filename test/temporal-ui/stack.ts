@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { startDev, type DevOptions, type DevStack } from '../../dev/dev-stack';
+import { postJson, startDev, type DevOptions, type DevStack } from '../../dev/dev-stack';
 import { FINAL_STAGES, statusQuery, type Stage } from '../../src/workflows/definitions';
 
 export const CODEC_KEYS = `ui-test:${Buffer.alloc(32, 9).toString('base64')}`;
@@ -28,19 +28,6 @@ export function startStack(options: Partial<DevOptions> = {}): Promise<DevStack>
     },
     ...options,
   });
-}
-
-export async function postJson(
-  url: string,
-  token: string,
-  body: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** Starts a check through the ingress, as an onboarding system would; returns its workflow id. */
