@@ -13,7 +13,7 @@ import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
-import { decodeTaskToken, encodeTaskToken } from './task-token';
+import { encodeTaskToken, type TaskToken } from './task-token';
 import { duration, durationMs, timestamp } from './time';
 import type { Failure, Header, Payloads, RetryPolicy } from './types';
 import type { WorkflowRun } from './workflow-run';
@@ -326,8 +326,7 @@ export class Activities {
   }
 
   /** The started attempt a token (or an activity id) names, or NOT_FOUND. */
-  private byToken(bytes: Uint8Array | null | undefined): PendingActivity {
-    const token = decodeTaskToken(bytes);
+  private byToken(token: TaskToken): PendingActivity {
     if (token.kind !== 'activity') throw notFound('Task token is not an activity task token');
     const activity = this.engine.runs.get(token.runId)?.activities.get(token.scheduledEventId);
     if (
@@ -349,8 +348,8 @@ export class Activities {
     throw notFound('Activity task not found.');
   }
 
-  heartbeat(request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest) {
-    return this.recordHeartbeat(this.byToken(request.taskToken), request.details);
+  heartbeat(request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest, token: TaskToken) {
+    return this.recordHeartbeat(this.byToken(token), request.details);
   }
 
   heartbeatById(request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest) {
@@ -373,8 +372,8 @@ export class Activities {
     return { cancelRequested: activity.cancelRequested, activityPaused, activityReset };
   }
 
-  completed(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest): object {
-    this.complete(this.byToken(request.taskToken), request.result, request.identity);
+  completed(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest, token: TaskToken): object {
+    this.complete(this.byToken(token), request.result, request.identity);
     return {};
   }
 
@@ -389,8 +388,8 @@ export class Activities {
     return {};
   }
 
-  failedTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest): object {
-    const activity = this.byToken(request.taskToken);
+  failedTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest, token: TaskToken): object {
+    const activity = this.byToken(token);
     if (request.lastHeartbeatDetails) activity.heartbeatDetails = request.lastHeartbeatDetails;
     this.fail(activity, request.failure ?? { message: 'activity failed' }, request.identity ?? '');
     return { failures: [] };
@@ -408,8 +407,8 @@ export class Activities {
     return { failures: [] };
   }
 
-  canceledTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest): object {
-    this.canceledOrInterrupted(this.byToken(request.taskToken), request.details, request.identity ?? '');
+  canceledTask(request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest, token: TaskToken): object {
+    this.canceledOrInterrupted(this.byToken(token), request.details, request.identity ?? '');
     return {};
   }
 

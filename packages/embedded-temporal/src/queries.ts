@@ -11,7 +11,7 @@ import type { Engine } from './engine';
 import { failedPrecondition, invalidArgument, notFound, RpcError } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
-import { decodeTaskToken, encodeTaskToken } from './task-token';
+import { encodeTaskToken, type TaskToken } from './task-token';
 import { timestamp } from './time';
 import type { Payloads } from './types';
 import type { WorkflowRun } from './workflow-run';
@@ -183,8 +183,7 @@ export class Queries {
     this.afterTask(run);
   }
 
-  completed(request: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): object {
-    const token = decodeTaskToken(request.taskToken);
+  completed(request: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest, token: TaskToken): object {
     const query = token.kind === 'query' && token.queryId ? this.pending.get(token.queryId) : undefined;
     if (!query) throw notFound('Query not found');
     if (request.completedType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) query.resolve(request.queryResult);

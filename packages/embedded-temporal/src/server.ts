@@ -4,7 +4,7 @@ import { type Clock, SkippingClock, WallClock } from './clock';
 import { Engine, type PayloadLimits } from './engine';
 import { RpcError } from './errors';
 import { loadServiceDefinitions } from './proto';
-import type { CallContext, Handler, Handlers } from './services/handler';
+import { type CallContext, type HealthHandlers, handlerFor } from './services/handler';
 import { operatorServiceHandlers } from './services/operator-service';
 import { testServiceHandlers } from './services/test-service';
 import { workflowServiceHandlers } from './services/workflow-service';
@@ -60,10 +60,7 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
   if (clock instanceof SkippingClock) {
     server.addService(definitions.test, implement(definitions.test, testServiceHandlers(clock), log));
   }
-  server.addService(
-    definitions.health,
-    implement(definitions.health, { Check: () => ({ status: 1 /* SERVING */ }) }, log),
-  );
+  server.addService(definitions.health, implement(definitions.health, healthHandlers, log));
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -84,10 +81,12 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
   };
 }
 
+const healthHandlers: HealthHandlers = { Check: () => ({ status: 1 /* SERVING */ }) };
+
 /** grpc-js implementations for every method of a service; unknown ones answer UNIMPLEMENTED. */
 function implement(
   definition: grpc.ServiceDefinition,
-  handlers: Handlers,
+  handlers: object,
   log: (message: string) => void,
 ): grpc.UntypedServiceImplementation {
   const implementation: grpc.UntypedServiceImplementation = {};
@@ -97,7 +96,7 @@ function implement(
         call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: `${method} is not supported` });
       continue;
     }
-    const handler: Handler | undefined = handlers[method];
+    const handler = handlerFor(handlers, method);
     implementation[method] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       if (!handler) {
         callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} is not implemented by the embedded service` });

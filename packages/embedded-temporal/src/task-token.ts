@@ -1,4 +1,8 @@
-/** Opaque task tokens: which run, which task, which attempt. Stale tokens are answered NOT_FOUND. */
+/**
+ * Opaque task tokens: which run, which task, which attempt. The areas that hand out tasks encode
+ * them; `services/` decodes them before a request reaches the engine. Malformed and stale tokens
+ * are answered NOT_FOUND.
+ */
 import { notFound } from './errors';
 
 export interface TaskToken {

@@ -13,7 +13,7 @@ import type { Engine } from './engine';
 import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
-import { decodeTaskToken, encodeTaskToken, type TaskToken } from './task-token';
+import { encodeTaskToken, type TaskToken } from './task-token';
 import { duration, durationMs, timestamp } from './time';
 import type { Command, Failure, ProtocolMessage } from './types';
 import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
@@ -232,8 +232,9 @@ export class WorkflowTasks {
 
   complete(
     request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+    token: TaskToken,
   ): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
-    const { run, task } = this.startedTask(decodeTaskToken(request.taskToken));
+    const { run, task } = this.startedTask(token);
     const commands = request.commands ?? [];
     const messages = request.messages ?? [];
     const identity = request.identity ?? '';
@@ -452,8 +453,8 @@ export class WorkflowTasks {
     }
   }
 
-  failed(request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): object {
-    const { run, task } = this.startedTask(decodeTaskToken(request.taskToken));
+  failed(request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest, token: TaskToken): object {
+    const { run, task } = this.startedTask(token);
     this.fail(
       run,
       task,

@@ -1,13 +1,13 @@
 /** OperatorService: search attribute registration and listing. */
-import type { temporal } from '@temporalio/proto';
 import type { Engine } from '../engine';
 import { invalidArgument } from '../errors';
 import { SearchAttributeError } from '../visibility';
-import type { Handlers } from './handler';
+import type { OperatorServiceHandlers } from './handler';
+import { namespaceChecked } from './namespace-check';
 
-export function operatorServiceHandlers(engine: Engine): Handlers {
-  return {
-    AddSearchAttributes: (r: temporal.api.operatorservice.v1.IAddSearchAttributesRequest) => {
+export function operatorServiceHandlers(engine: Engine): OperatorServiceHandlers {
+  const handlers: OperatorServiceHandlers = {
+    AddSearchAttributes: (r) => {
       const ns = engine.namespace(r.namespace);
       try {
         for (const [name, type] of Object.entries(r.searchAttributes ?? {})) ns.searchAttributes.add(name, type);
@@ -17,7 +17,7 @@ export function operatorServiceHandlers(engine: Engine): Handlers {
       }
       return {};
     },
-    RemoveSearchAttributes: (r: temporal.api.operatorservice.v1.IRemoveSearchAttributesRequest) => {
+    RemoveSearchAttributes: (r) => {
       const ns = engine.namespace(r.namespace);
       try {
         for (const name of r.searchAttributes ?? []) ns.searchAttributes.remove(name);
@@ -27,7 +27,7 @@ export function operatorServiceHandlers(engine: Engine): Handlers {
       }
       return {};
     },
-    ListSearchAttributes: (r: temporal.api.operatorservice.v1.IListSearchAttributesRequest) =>
-      engine.namespace(r.namespace).searchAttributes.list(),
+    ListSearchAttributes: (r) => engine.namespace(r.namespace).searchAttributes.list(),
   };
+  return namespaceChecked(engine.namespaces, handlers);
 }

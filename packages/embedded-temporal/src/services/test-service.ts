@@ -1,9 +1,9 @@
 /** TestService (time skipping). Only served in test-server mode. */
 import type { SkippingClock } from '../clock';
 import { durationMs, timestamp, timestampMs } from '../time';
-import type { Handlers } from './handler';
+import type { TestServiceHandlers } from './handler';
 
-export function testServiceHandlers(clock: SkippingClock): Handlers {
+export function testServiceHandlers(clock: SkippingClock): TestServiceHandlers {
   const sleepUntil = (at: number) =>
     new Promise<object>((resolve) => {
       clock.schedule(at, () => resolve({}));

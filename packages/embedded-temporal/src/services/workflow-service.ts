@@ -1,34 +1,25 @@
 /** WorkflowService RPCs mapped onto the engine. Unlisted RPCs answer UNIMPLEMENTED. */
 import { randomUUID } from 'node:crypto';
-import type { temporal } from '@temporalio/proto';
 import { enums } from '../enums';
 import type { Engine } from '../engine';
 import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
 import { i64 } from '../proto';
 import { WorkflowResets } from '../reset';
+import { decodeTaskToken } from '../task-token';
 import { timestamp } from '../time';
-import type { Handlers } from './handler';
+import type { WorkflowServiceHandlers } from './handler';
+import { namespaceChecked } from './namespace-check';
 
 const POLL_MAX_WAIT_MS = 60_000;
 const HISTORY_MAX_WAIT_MS = 20_000;
 const QUERY_MAX_WAIT_MS = 60_000;
 const UPDATE_MAX_WAIT_MS = 20_000;
 
-export function workflowServiceHandlers(engine: Engine, serverVersion: string): Handlers {
-  const handlers = rawHandlers(engine, serverVersion);
-  // Every call naming a namespace fails with NamespaceNotFound first if it does not exist
-  // (before, e.g., an async completion's task token is looked at).
-  for (const [method, handler] of Object.entries(handlers)) {
-    if (method === 'RegisterNamespace') continue;
-    handlers[method] = (request, ctx) => {
-      if (typeof request?.namespace === 'string' && request.namespace) engine.namespace(request.namespace);
-      return handler(request, ctx);
-    };
-  }
-  return handlers;
-}
-
-function rawHandlers(engine: Engine, serverVersion: string): Handlers {
+/**
+ * Every handler resolves the request's namespace first (`namespace-check.ts`). Task tokens are
+ * decoded here (a malformed one is NOT_FOUND); the engine gets the decoded `TaskToken`.
+ */
+export function workflowServiceHandlers(engine: Engine, serverVersion: string): WorkflowServiceHandlers {
   const ex = engine.executions;
   const act = engine.activities;
   const resets = new WorkflowResets(engine);
@@ -58,7 +49,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
     persistenceStore: 'memory',
     visibilityStore: 'memory',
   };
-  return {
+  const handlers: WorkflowServiceHandlers = {
     GetClusterInfo: () => clusterInfo,
     GetSystemInfo: (_r, ctx) => {
       // Core compresses every request with gzip unless the server turns it down at connect time
@@ -71,7 +62,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
       }
       return systemInfo;
     },
-    DescribeNamespace: (request: temporal.api.workflowservice.v1.IDescribeNamespaceRequest) => {
+    DescribeNamespace: (request) => {
       const found = request.id
         ? engine.namespaces.all().find((n) => n.id === request.id)
         : engine.namespace(request.namespace);
@@ -95,12 +86,12 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
             memoSizeLimitError: i64(engine.limits.memoSizeLimitError),
           },
         },
-        config: { workflowExecutionRetentionTtl: { seconds: 86_400, nanos: 0 } },
+        config: { workflowExecutionRetentionTtl: { seconds: i64(86_400), nanos: 0 } },
         replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
         isGlobalNamespace: false,
       };
     },
-    RegisterNamespace: (request: temporal.api.workflowservice.v1.IRegisterNamespaceRequest) => {
+    RegisterNamespace: (request) => {
       const name = request.namespace ?? '';
       if (!name) throw invalidArgument('Namespace name is required');
       if (engine.namespaces.all().some((n) => n.name === name)) throw alreadyExists('Namespace already exists.');
@@ -116,7 +107,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
         },
       })),
     }),
-    ShutdownWorker: (r: temporal.api.workflowservice.v1.IShutdownWorkerRequest) => {
+    ShutdownWorker: (r) => {
       engine.matching.shutdownWorker({
         namespace: engine.namespace(r.namespace).name,
         workerInstanceKey: r.workerInstanceKey ?? '',
@@ -137,7 +128,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
     GetWorkflowExecutionHistory: (r, ctx) => ex.history(r, ctx.answerBy(HISTORY_MAX_WAIT_MS)),
     GetWorkflowExecutionHistoryReverse: (r) => ex.historyReverse(r),
     // The workers that polled the queue lately: the UI's Workers tab and "No Workers Running" banner.
-    DescribeTaskQueue: (r: temporal.api.workflowservice.v1.IDescribeTaskQueueRequest) => {
+    DescribeTaskQueue: (r) => {
       const ns = engine.namespace(r.namespace);
       const name = r.taskQueue?.name ?? '';
       if (!name) throw invalidArgument('TaskQueue is not set on request.');
@@ -157,7 +148,7 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
         }),
       };
     },
-    PollWorkflowTaskQueue: (r: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, ctx) =>
+    PollWorkflowTaskQueue: (r, ctx) =>
       engine.workflowTasks.poll(r, {
         identity: r.identity ?? '',
         workerInstanceKey: r.workerInstanceKey ?? '',
@@ -165,9 +156,9 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
         isCancelled: ctx.isCancelled,
         onCancel: ctx.onCancel,
       }),
-    RespondWorkflowTaskCompleted: (r) => engine.workflowTasks.complete(r),
-    RespondWorkflowTaskFailed: (r) => engine.workflowTasks.failed(r),
-    PollActivityTaskQueue: async (r: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, ctx) => {
+    RespondWorkflowTaskCompleted: (r) => engine.workflowTasks.complete(r, decodeTaskToken(r.taskToken)),
+    RespondWorkflowTaskFailed: (r) => engine.workflowTasks.failed(r, decodeTaskToken(r.taskToken)),
+    PollActivityTaskQueue: async (r, ctx) => {
       const ns = engine.namespace(r.namespace);
       const name = r.taskQueue?.name ?? '';
       act.applyRateLimit(ns.name, name, r.taskQueueMetadata?.maxTasksPerSecond?.value ?? undefined);
@@ -180,27 +171,29 @@ function rawHandlers(engine: Engine, serverVersion: string): Handlers {
       });
       return response ?? {};
     },
-    RecordActivityTaskHeartbeat: (r) => act.heartbeat(r),
+    RecordActivityTaskHeartbeat: (r) => act.heartbeat(r, decodeTaskToken(r.taskToken)),
     RecordActivityTaskHeartbeatById: (r) => act.heartbeatById(r),
-    RespondActivityTaskCompleted: (r) => act.completed(r),
+    RespondActivityTaskCompleted: (r) => act.completed(r, decodeTaskToken(r.taskToken)),
     RespondActivityTaskCompletedById: (r) => act.completedById(r),
-    RespondActivityTaskFailed: (r) => act.failedTask(r),
+    RespondActivityTaskFailed: (r) => act.failedTask(r, decodeTaskToken(r.taskToken)),
     RespondActivityTaskFailedById: (r) => act.failedById(r),
-    RespondActivityTaskCanceled: (r) => act.canceledTask(r),
+    RespondActivityTaskCanceled: (r) => act.canceledTask(r, decodeTaskToken(r.taskToken)),
     RespondActivityTaskCanceledById: (r) => act.canceledById(r),
     PauseActivity: (r) => act.pauseActivity(r),
     UnpauseActivity: (r) => act.unpauseActivity(r),
     ResetActivity: (r) => act.resetActivity(r),
     QueryWorkflow: (r, ctx) => engine.queries.query(r, ctx.answerBy(QUERY_MAX_WAIT_MS)),
-    RespondQueryTaskCompleted: (r) => engine.queries.completed(r),
+    RespondQueryTaskCompleted: (r) => engine.queries.completed(r, decodeTaskToken(r.taskToken)),
     UpdateWorkflowExecution: (r, ctx) => engine.updates.update(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
     PollWorkflowExecutionUpdate: (r, ctx) => engine.updates.poll(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
     ExecuteMultiOperation: (r, ctx) => engine.updates.multiOperation(r, ctx.answerBy(UPDATE_MAX_WAIT_MS)),
-    ResetStickyTaskQueue: (r: temporal.api.workflowservice.v1.IResetStickyTaskQueueRequest) => {
+    ResetStickyTaskQueue: (r) => {
       engine.workflowTasks.resetSticky(engine.findRun(r.namespace, r.execution));
       return {};
     },
     ListWorkflowExecutions: (r) => engine.listing.list(r),
     CountWorkflowExecutions: (r) => engine.listing.count(r),
   };
+  // A namespace that RegisterNamespace names does not exist yet.
+  return namespaceChecked(engine.namespaces, handlers, ['RegisterNamespace']);
 }
