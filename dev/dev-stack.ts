@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { workflowPageUrl } from '@bgcheck/temporal-ui';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
+import { EMBEDDED_TEMPORAL_PATH, retryServerStart } from '@bgcheck/embedded-temporal';
 import { officialTemporal } from '../scripts/official-temporal';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -178,20 +178,22 @@ async function startTemporal(env: Env, options: DevOptions, logger: Logger): Pro
     };
   }
   const official = options.temporal === 'official';
-  const testEnv = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: official ? officialTemporal().cli : EMBEDDED_TEMPORAL_PATH },
-      namespace: config.TEMPORAL_NAMESPACE,
-      ...(options.temporalPort !== undefined ? { port: options.temporalPort } : {}),
-      ...(official && {
-        ui: true,
-        ...(options.temporalUiPort !== undefined && { uiPort: options.temporalUiPort }),
-        // Its start-up warnings (a generated cluster id) are not the stack's problems.
-        log: { format: 'pretty', level: 'error' },
-      }),
-      searchAttributes: Object.values(searchAttributes),
-    },
-  });
+  const testEnv = await retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: official ? officialTemporal().cli : EMBEDDED_TEMPORAL_PATH },
+        namespace: config.TEMPORAL_NAMESPACE,
+        ...(options.temporalPort !== undefined ? { port: options.temporalPort } : {}),
+        ...(official && {
+          ui: true,
+          ...(options.temporalUiPort !== undefined && { uiPort: options.temporalUiPort }),
+          // Its start-up warnings (a generated cluster id) are not the stack's problems.
+          log: { format: 'pretty', level: 'error' },
+        }),
+        searchAttributes: Object.values(searchAttributes),
+      },
+    }),
+  );
   // The SDK puts the UI at the Temporal port + 1000 unless told otherwise.
   const uiPort = options.temporalUiPort ?? Number(testEnv.address.split(':').at(-1)) + 1000;
   return {

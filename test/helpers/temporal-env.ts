@@ -11,7 +11,7 @@
  * - `download`: the SDK downloads them itself (where it can);
  * - a path: another executable, for both modes.
  */
-import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
+import { EMBEDDED_TEMPORAL_PATH, retryServerStart } from '@bgcheck/embedded-temporal';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/definitions';
@@ -37,7 +37,9 @@ export async function createTimeSkippingEnv(
   server?: string,
 ): Promise<TestWorkflowEnvironment> {
   const exe = executable('time-skipping', server);
-  const env = await TestWorkflowEnvironment.createTimeSkipping(exe ? { server: { executable: exe } } : {});
+  const env = await retryServerStart(() =>
+    TestWorkflowEnvironment.createTimeSkipping(exe ? { server: { executable: exe } } : {}),
+  );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
@@ -57,10 +59,12 @@ export function createLocalEnv(
   const exe = executable('local');
   const lifecycle = Object.fromEntries(Object.keys(SEARCH_ATTRIBUTE_TYPES).map((name) => [name, 'KEYWORD' as const]));
   const all = { ...lifecycle, ...searchAttributes };
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      ...(exe ? { executable: exe } : {}),
-      searchAttributes: Object.entries(all).map(([name, type]) => ({ name, type })),
-    },
-  });
+  return retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        ...(exe ? { executable: exe } : {}),
+        searchAttributes: Object.entries(all).map(([name, type]) => ({ name, type })),
+      },
+    }),
+  );
 }

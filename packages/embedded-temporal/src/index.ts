@@ -9,3 +9,4 @@ export const EMBEDDED_TEMPORAL_PATH = path.resolve(__dirname, '../bin/embedded-t
 
 export { startEmbeddedTemporal, SERVER_VERSION } from './server';
 export type { EmbeddedTemporal, EmbeddedTemporalOptions } from './server';
+export { retryServerStart } from './start-retry';

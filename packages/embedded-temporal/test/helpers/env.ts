@@ -3,7 +3,7 @@
  * API: the SDK itself launches `bin/embedded-temporal` through its `existing-path` hook.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { EMBEDDED_TEMPORAL_PATH } from '../../src';
+import { EMBEDDED_TEMPORAL_PATH, retryServerStart } from '../../src';
 
 export { EMBEDDED_TEMPORAL_PATH };
 
@@ -13,7 +13,7 @@ export type SearchAttributeKind = 'KEYWORD' | 'TEXT' | 'INT' | 'DOUBLE' | 'BOOL'
 
 /** Test-server mode: a virtual clock that skips ahead whenever nothing is in flight. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+  return retryServerStart(() => TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }));
 }
 
 /**
@@ -24,11 +24,13 @@ export function createLocalEnv(
   searchAttributes: Record<string, SearchAttributeKind> = {},
   extraArgs: string[] = [],
 ): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable,
-      searchAttributes: Object.entries(searchAttributes).map(([name, type]) => ({ name, type })),
-      extraArgs,
-    },
-  });
+  return retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        searchAttributes: Object.entries(searchAttributes).map(([name, type]) => ({ name, type })),
+        extraArgs,
+      },
+    }),
+  );
 }
