@@ -10,7 +10,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../secret';
-import { HttpError } from './http';
+import { HttpError } from '../http';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 

@@ -11,14 +11,14 @@
  * parsing, URL and header limits) and the zod schemas' next (strict, every problem at once);
  * any error becomes an answer, never a crash.
  */
-import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { IngressAuthConfig, PercentWebhookConfig, TemporalConfig } from '../config';
 import type { MetricMeter } from '@temporalio/common';
+import { HttpError, MAX_JSON_DEPTH, acceptJsonOnly, createHttpServer, jsonDepthExceeds, tooDeep } from '../http';
 import { silentLogger, type Logger } from '../logger';
 import { fieldProblems, onboardingEventSchema, type FieldProblem } from '../onboarding-event';
 import {
@@ -32,7 +32,7 @@ import {
 } from './api-schemas';
 import { bearerTokenCheck } from './auth';
 import { temporalBackgroundChecks, type BackgroundChecks } from './background-checks';
-import { HttpError, MAX_JSON_DEPTH, invalidRequest, jsonDepthExceeds } from './http';
+import { invalidRequest } from './http';
 import { SIGNATURE_HEADER, parsePercentWebhook, verifyPercentSignature } from './percent-webhook';
 import { TemporalUnavailableError } from '../temporal/unavailable';
 import { webhookDeliveryRecorder } from '../telemetry/ingress-metrics';
@@ -55,29 +55,6 @@ export type IngressOptions = {
   metricMeter?: MetricMeter;
 } & ({ client: Client; checks?: undefined } | { checks: BackgroundChecks; client?: undefined });
 
-/** Longest accepted request target; longer ones get 414 (ours are under 200 characters). */
-const MAX_URL_LENGTH = 2048;
-
-/** Fixed messages for Fastify's own errors: theirs may quote the body or the path. */
-const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'the request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    code: 'unsupported_media_type',
-    message: 'expected Content-Type: application/json',
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: 400,
-    code: 'invalid_content_length',
-    message: 'Content-Length does not match the body',
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'the request body is empty' },
-  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', message: 'the request path has a malformed percent-encoding' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', message: 'a path segment is too long' },
-};
-
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-
 export function createIngress(options: IngressOptions): FastifyInstance {
   const { config } = options;
   const logger = (options.logger ?? silentLogger).child({ component: 'ingress' });
@@ -95,80 +72,41 @@ export function createIngress(options: IngressOptions): FastifyInstance {
     });
   const retryAfter = String(config.retryAfterSeconds ?? 5);
 
-  const errorAnswer = (error: unknown, request: FastifyRequest, route: string) => {
-    if (error instanceof HttpError) return error;
-    if (error instanceof TemporalUnavailableError) {
-      logger.warn('temporal unavailable', { requestId: request.id, route, error: error.cause });
-      return new HttpError(503, 'temporal_unavailable', 'try again later: nothing was applied', undefined, {
-        'retry-after': retryAfter,
-      });
-    }
-    const code = (error as FastifyError).code;
-    const known = code ? FRAMEWORK_ERRORS[code] : undefined;
-    if (known) return new HttpError(known.status, known.code, known.message);
-    const status = (error as FastifyError).statusCode;
-    if (error instanceof SyntaxError || (code === 'FST_ERR_CTP_INVALID_JSON_BODY' && status === 400)) {
-      return new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
-    }
-    if (status !== undefined && status >= 400 && status < 500) {
-      // Another client error Fastify found (e.g. a forbidden `__proto__` key): its status, our body.
-      return new HttpError(status, 'bad_request', 'the request cannot be processed');
-    }
-    logger.error('request failed', { requestId: request.id, route, error });
-    return new HttpError(500, 'internal_error', 'internal error', { requestId: request.id });
-  };
-
   const sendError = (reply: FastifyReply, error: HttpError) =>
     reply
       .code(error.status)
       .headers({ 'cache-control': 'no-store', ...error.headers })
       .send({ error: { code: error.code, message: error.message, ...error.details } });
 
-  const app = Fastify({
-    logger: false,
+  const app = createHttpServer({
     bodyLimit: config.maxBodyBytes ?? 256 * 1024,
-    // Slow or stalled senders do not hold connections open: Percent and the CRM send small bodies.
-    requestTimeout: 30_000,
-    routerOptions: { maxParamLength: 256 },
-    requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-    // Bad percent-encoding in the path (`/profiles/%E0%A4%A/...`) and over-long segments.
-    frameworkErrors: (error, request, reply) => {
-      if (error.code === 'FST_ERR_BAD_URL' && /^\/profiles\/[^/]*\/async-request/.test(request.url)) {
-        return sendError(
-          reply,
-          invalidRequest([{ field: 'profileId', message: 'malformed percent-encoding in the path' }]),
-        );
+    logger,
+    sendError,
+    mapError: (error, request) => {
+      if (error instanceof TemporalUnavailableError) {
+        logger.warn('temporal unavailable', {
+          requestId: request.id,
+          route: request.routeOptions.url ?? '(unknown)',
+          error: error.cause,
+        });
+        return new HttpError(503, 'temporal_unavailable', 'try again later: nothing was applied', undefined, {
+          'retry-after': retryAfter,
+        });
       }
-      return sendError(reply, errorAnswer(error, request, '(unknown)'));
+      // Bad percent-encoding in the profile id (`/profiles/%E0%A4%A/...`) names the field.
+      if ((error as FastifyError).code === 'FST_ERR_BAD_URL' && /^\/profiles\/[^/]*\/async-request/.test(request.url)) {
+        return invalidRequest([{ field: 'profileId', message: 'malformed percent-encoding in the path' }]);
+      }
+      return undefined;
     },
   }).withTypeProvider<ZodTypeProvider>();
-  app.server.headersTimeout = 15_000;
 
   // Requests are validated by `validateRequest` below (all parts at once); responses by zod.
   app.setValidatorCompiler(() => (value) => ({ value }));
   app.setSerializerCompiler(serializerCompiler);
 
-  // JSON bodies: Fastify's parser (refuses `__proto__` / `constructor.prototype` keys), after a
-  // nesting bound. The webhook route replaces it with a raw-bytes parser for its signature.
-  const defaultJson = app.getDefaultJsonParser('error', 'error');
-  // JSON only: Fastify's default text/plain parser goes too, so anything else is a 415.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepthExceeds(body as string, MAX_JSON_DEPTH)) {
-      done(new HttpError(400, 'too_deep', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
-      return;
-    }
-    defaultJson(request, body as string, done);
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    if (request.url.length > MAX_URL_LENGTH) throw new HttpError(414, 'uri_too_long', 'the request URL is too long');
-  });
+  // JSON bodies only; the webhook route replaces the parser with a raw-bytes one for its signature.
+  acceptJsonOnly(app);
 
   // Access log: route template, status and timing only; no bodies, query strings, headers or ids in paths.
   app.addHook('onResponse', async (request, reply) => {
@@ -180,29 +118,6 @@ export function createIngress(options: IngressOptions): FastifyInstance {
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
     });
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    const route = request.routeOptions.url ?? '(unknown)';
-    if (reply.raw.destroyed || request.raw.socket?.destroyed) {
-      // The sender went away mid-request: nothing to answer.
-      logger.debug('request ended early', { requestId: request.id, route, error });
-      return;
-    }
-    return sendError(reply, errorAnswer(error, request, route));
-  });
-
-  app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split('?')[0];
-    // Fastify answers 404 to a known path with another method: this says 405 and which ones.
-    const allowed = ['GET', 'POST'].filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length > 0) {
-      return sendError(
-        reply,
-        new HttpError(405, 'method_not_allowed', `use ${allowed.join(', ')}`, undefined, { allow: allowed.join(', ') }),
-      );
-    }
-    return sendError(reply, new HttpError(404, 'not_found', 'no such route'));
   });
 
   void app.register(fastifySwagger, {
@@ -313,7 +228,7 @@ export function createIngress(options: IngressOptions): FastifyInstance {
           }
           const text = raw.toString('utf8');
           if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-            throw new HttpError(400, 'too_deep', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+            throw tooDeep();
           }
           const webhook = parsePercentWebhook(parseSignedJson(text));
           if (webhook.kind === 'invalid') throw invalidRequest(webhook.problems);
