@@ -6,7 +6,7 @@
  *
  * Development only: not part of the production build or image.
  */
-import { closeServer, startUiServer } from '@bgcheck/temporal-ui';
+import { startUiServer } from '@bgcheck/temporal-ui';
 import { Connection } from '@temporalio/client';
 import { startCodecServerFromEnv } from '../src/codec-server/start';
 import { ConfigError, loadProcessConfig, loadTemporalConfig } from '../src/config';
@@ -63,7 +63,7 @@ export async function startUiWithCodec(options: {
       url: ui.url,
       codecUrl: codec.url,
       close: async () => {
-        await closeServer(codec.server);
+        await codec.server.close();
         await ui.close();
       },
     };

@@ -6,15 +6,14 @@
  * requires auth: CODEC_SERVER_AUTH_TOKEN and/or CODEC_SERVER_OIDC_ISSUER (see src/codec/README.md).
  */
 import { ConfigError } from '../config';
+import { createLogger } from '../logger';
 import { startCodecServerFromEnv } from './start';
 
-function log(level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
-}
+const logger = createLogger({ fields: { service: 'codec-server' } });
 
 async function main() {
-  const { server, url, config } = await startCodecServerFromEnv();
-  log('info', 'codec server listening', {
+  const { server, url, config } = await startCodecServerFromEnv(process.env, { logger });
+  logger.info('codec server listening', {
     url,
     keyIds: config.PAYLOAD_CODEC_KEYS?.ids,
     corsOrigins: config.CODEC_SERVER_CORS_ORIGINS,
@@ -28,15 +27,18 @@ async function main() {
   });
 
   const stop = (signal: string) => {
-    log('info', 'codec server stopping', { signal });
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
+    logger.info('codec server stopping', { signal });
+    // Requests in flight are answered first; idle keep-alive connections are closed.
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {
-  log('error', error instanceof ConfigError ? error.message : `codec server failed: ${String(error)}`);
+  logger.error(error instanceof ConfigError ? error.message : `codec server failed: ${String(error)}`);
   process.exit(1);
 });

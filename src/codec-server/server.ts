@@ -5,17 +5,25 @@
  * - `POST /encode`, `POST /decode` (also under a namespace segment, `/{namespace}/decode`):
  *   `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
  *   in and out, as the UI (`Codec Server` setting / `TEMPORAL_CODEC_ENDPOINT`) and the CLI
- *   (`--codec-endpoint`) send it.
- * - CORS for the configured UI origins, with the preflight the browser sends before each POST.
+ *   (`--codec-endpoint`) send it, with `Content-Type: application/json` (else 415). The UI's
+ *   `X-Namespace` header is allowed and not needed: one key ring serves every namespace.
+ * - CORS for the configured UI origins (`@fastify/cors`), with the preflight the browser sends
+ *   before each POST; a preflight from any other origin gets 403.
  * - `Authorization: Bearer <token>` when auth is configured: the static CODEC_SERVER_AUTH_TOKEN
- *   (CLI, scripts) or a user's OIDC access token, which the UI forwards.
+ *   (CLI, scripts) or a user's OIDC access token, which the UI forwards. Checked before the body
+ *   is read.
  * - `GET /healthz`.
+ *
+ * Fastify with the app's shared HTTP set-up (`src/http/`): body limit that holds for chunked
+ * bodies (413), JSON only, 404/405, every error an answer `{ message }`, graceful close.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import fastifyCors from '@fastify/cors';
 import type { PayloadCodec } from '@temporalio/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PayloadCodecError } from '../codec/encryption-codec';
+import { HttpError, acceptJsonOnly, baseUrl, createHttpServer } from '../http';
+import type { Logger } from '../logger';
 import type { Secret } from '../secret';
 import { fromJson, payloadsBodySchema, toJson } from './payloads-json';
 
@@ -29,132 +37,111 @@ export interface CodecServerOptions {
   oidc?: { verify(token: string): Promise<boolean> };
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Where internal errors are logged (never bodies or tokens). */
+  logger?: Logger;
 }
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Namespace';
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'X-Namespace'];
 // A history page holds many payloads, each up to Temporal's 2 MB blob limit.
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const sendError = (reply: FastifyReply, error: HttpError) =>
+  reply
+    .code(error.status)
+    .headers({ 'cache-control': 'no-store', ...error.headers })
+    .send({ message: error.message });
 
-export function createCodecServer(options: CodecServerOptions): Server {
+export function createCodecServer(options: CodecServerOptions): FastifyInstance {
   const origins = new Set(options.corsOrigins);
   const expectedToken = options.authToken && digest(options.authToken.reveal());
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const authRequired = expectedToken !== undefined || options.oidc !== undefined;
 
-  return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof HttpError ? error.message : 'internal error';
-      if (!res.headersSent) send(res, status, { message });
-      else res.destroy();
-    });
+  const app = createHttpServer({
+    bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    // A big history page may take a while to upload from a browser.
+    requestTimeoutMs: 120_000,
+    ignoreTrailingSlash: true,
+    logger: options.logger,
+    sendError,
+    mapError: (error) =>
+      // Key id and reason help the operator (e.g. a retired key); nothing else is echoed.
+      error instanceof PayloadCodecError ? new HttpError(422, 'undecodable_payload', error.message) : undefined,
+    // The one OPTIONS route is the CORS preflight; @fastify/cors passes on those it refuses.
+    notFound: (request) =>
+      request.method === 'OPTIONS' ? new HttpError(403, 'origin_not_allowed', 'origin not allowed') : undefined,
+  });
+  acceptJsonOnly(app);
+
+  void app.register(fastifyCors, {
+    // Exact origins; `false` for any other (no CORS headers, and its preflight is refused).
+    origin: (origin, callback) => callback(null, origin !== undefined && origins.has(origin)),
+    // The UI may send cookies (TEMPORAL_CODEC_INCLUDE_CREDENTIALS); harmless when it does not.
+    credentials: true,
+    methods: ['POST', 'OPTIONS'],
+    allowedHeaders: ALLOWED_HEADERS,
+    maxAge: 600,
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const origin = req.headers.origin;
-    const corsAllowed = origin !== undefined && origins.has(origin);
-    if (corsAllowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      // The UI may send cookies (TEMPORAL_CODEC_INCLUDE_CREDENTIALS); harmless when it does not.
-      res.setHeader('Access-Control-Allow-Credentials', 'true');
-    }
-    res.setHeader('Vary', 'Origin');
+  app.get('/healthz', async () => ({ status: 'ok' }));
 
-    const path = new URL(req.url ?? '/', 'http://codec').pathname.replace(/\/+$/, '') || '/';
-    // `/{namespace}/decode` too: the CLI's --codec-endpoint may template the namespace into the path.
-    const operation = /^(?:\/[^/]+)?\/(encode|decode)$/.exec(path)?.[1] as 'encode' | 'decode' | undefined;
+  void app.register(async (scope) => {
+    // Auth before the body is read: an unauthenticated caller cannot make us buffer 32 MB.
+    if (authRequired) scope.addHook('onRequest', async (request) => authorize(request));
+    for (const operation of ['encode', 'decode'] as const) {
+      const handler = async (request: FastifyRequest) => {
+        const body = payloadsBodySchema.safeParse(request.body);
+        if (!body.success) {
+          const problems = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `expected { payloads: [{ metadata, data }] }: ${problems.slice(0, 5).join('; ')}`,
+          );
+        }
+        const payloads = fromJson(body.data);
+        const result =
+          operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+        return toJson(result);
+      };
+      scope.post(`/${operation}`, handler);
+      // The CLI's --codec-endpoint may template the namespace into the path.
+      scope.post(`/:namespace/${operation}`, handler);
+    }
+  });
 
-    if (req.method === 'OPTIONS') {
-      if (!corsAllowed) throw new HttpError(403, 'origin not allowed');
-      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
-      res.setHeader('Access-Control-Max-Age', '600');
-      res.writeHead(204).end();
-      return;
+  async function authorize(request: FastifyRequest): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) {
+      // Constant time: both sides are hashed to the same length before comparing.
+      if (expectedToken && timingSafeEqual(digest(bearer), expectedToken)) return;
+      if (options.oidc) {
+        let valid: boolean;
+        try {
+          valid = await options.oidc.verify(bearer);
+        } catch {
+          throw new HttpError(
+            503,
+            'idp_unavailable',
+            'cannot check the access token: the identity provider did not answer',
+          );
+        }
+        if (valid) return;
+      }
     }
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, { status: 'ok' });
-    if (!operation) throw new HttpError(404, 'not found: use POST /encode or POST /decode');
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST, OPTIONS');
-      throw new HttpError(405, `${operation} takes POST`);
-    }
-    if ((expectedToken || options.oidc) && !(await authorized(req.headers.authorization))) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new HttpError(401, 'missing or wrong bearer token');
-    }
-
-    const body = payloadsBodySchema.safeParse(await readJson(req, maxBodyBytes));
-    if (!body.success) {
-      const problems = body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-      throw new HttpError(400, `expected { payloads: [{ metadata, data }] }: ${problems.slice(0, 5).join('; ')}`);
-    }
-    const payloads = fromJson(body.data);
-    try {
-      const result =
-        operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
-      send(res, 200, toJson(result));
-    } catch (error) {
-      // Key id and reason help the operator (e.g. a retired key); nothing else is echoed.
-      if (error instanceof PayloadCodecError) throw new HttpError(422, error.message);
-      throw error;
-    }
+    throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token', undefined, {
+      'www-authenticate': 'Bearer',
+    });
   }
 
-  async function authorized(header: string | undefined): Promise<boolean> {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-    if (bearer === undefined) return false;
-    // Constant time: both sides are hashed to the same length before comparing.
-    if (expectedToken && timingSafeEqual(digest(bearer), expectedToken)) return true;
-    if (!options.oidc) return false;
-    try {
-      return await options.oidc.verify(bearer);
-    } catch {
-      throw new HttpError(503, 'cannot check the access token: the identity provider did not answer');
-    }
-  }
+  return app;
 }
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'request body is not JSON');
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-}
-
 /** Starts a server on `host:port` (port 0 = any free port) and returns its base URL. */
-export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${shownHost}:${address.port}`;
+export async function listen(server: FastifyInstance, port: number, host = '127.0.0.1'): Promise<string> {
+  await server.listen({ port, host });
+  return baseUrl(server);
 }

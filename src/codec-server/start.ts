@@ -1,13 +1,15 @@
-import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { EncryptionCodec } from '../codec/encryption-codec';
 import { ConfigError, loadCodecServerConfig, type CodecServerConfig } from '../config';
+import type { Logger } from '../logger';
 import { OidcTokenVerifier } from './oidc';
 import { createCodecServer, listen } from './server';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export interface StartedCodecServer {
-  server: Server;
+  /** Fastify: `await server.close()` answers the requests in flight, then stops. */
+  server: FastifyInstance;
   url: string;
   config: CodecServerConfig;
 }
@@ -19,6 +21,7 @@ export interface StartedCodecServer {
  */
 export async function startCodecServerFromEnv(
   env: Record<string, string | undefined> = process.env,
+  options: { logger?: Logger } = {},
 ): Promise<StartedCodecServer> {
   const config = loadCodecServerConfig(env);
   const problems: string[] = [];
@@ -44,6 +47,7 @@ export async function startCodecServerFromEnv(
           jwksUrl: config.CODEC_SERVER_OIDC_JWKS_URL,
         })
       : undefined,
+    logger: options.logger,
   });
   const url = await listen(server, config.CODEC_SERVER_PORT, config.CODEC_SERVER_HOST);
   return { server, url, config };

@@ -4,6 +4,8 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, parseKeyRing } from '../../src/codec';
 import { createCodecServer, listen, OidcTokenVerifier, toJson } from '../../src/codec-server';
@@ -39,7 +41,8 @@ beforeAll(async () => {
     }
     res.writeHead(404).end();
   });
-  issuer = await listen(idp, 0);
+  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   idp.closeAllConnections();
@@ -113,7 +116,7 @@ describe('OidcTokenVerifier', () => {
 });
 
 describe('codec server with OIDC', () => {
-  let server: Server;
+  let server: FastifyInstance;
   let base: string;
   const codec = new EncryptionCodec(parseKeyRing(codecKeysValue(randomKey('k1'))));
   const body = JSON.stringify(toJson([defaultPayloadConverter.toPayload({ email: 'x@example.org' })]));
@@ -133,10 +136,7 @@ describe('codec server with OIDC', () => {
     });
     base = await listen(server, 0);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.close());
 
   it('serves a signed-in UI user, and the static token still works', async () => {
     expect((await encode(`Bearer ${jwt(valid())}`)).status).toBe(200);
@@ -163,8 +163,7 @@ describe('codec server with OIDC', () => {
       });
       expect(res.status).toBe(503);
     } finally {
-      unreachable.closeAllConnections();
-      await new Promise((resolve) => unreachable.close(resolve));
+      await unreachable.close();
     }
   });
 });

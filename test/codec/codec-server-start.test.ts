@@ -4,8 +4,8 @@ import { codecEnv, codecKeysValue, randomKey } from '../helpers/codec-keys';
 
 async function startError(env: Record<string, string>): Promise<ConfigError> {
   const error = await startCodecServerFromEnv(env).then(
-    ({ server }) => {
-      server.close();
+    async ({ server }) => {
+      await server.close();
       return undefined;
     },
     (e: unknown) => e,
@@ -49,8 +49,7 @@ describe('codec server start-up', () => {
         const port = new URL(url).port;
         expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       } finally {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
+        await server.close();
       }
     }
   });

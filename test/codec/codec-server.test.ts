@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, parseKeyRing } from '../../src/codec';
 import { createCodecServer, fromJson, listen, toJson, type PayloadsBody } from '../../src/codec-server';
@@ -9,7 +9,7 @@ const UI = 'http://localhost:8233';
 const TOKEN = 'codec-token-for-tests';
 const agent = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.org' };
 
-let server: Server;
+let server: FastifyInstance;
 let base: string;
 const codec = new EncryptionCodec(parseKeyRing(codecKeysValue(randomKey('k1'))));
 
@@ -17,10 +17,7 @@ beforeAll(async () => {
   server = createCodecServer({ codec, corsOrigins: [UI], authToken: new Secret(TOKEN) });
   base = await listen(server, 0);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const json = async (res: Response) => (await res.json()) as PayloadsBody & { message?: string };
 

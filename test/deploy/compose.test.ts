@@ -61,7 +61,7 @@ const resolvedEnv = (service: string, vars: Record<string, string> = OPERATOR_EN
 /** Starts the codec server as its container would (all interfaces), on a free port, then stops it. */
 async function codecServerStarts(env: Record<string, string>): Promise<void> {
   const { server } = await startCodecServerFromEnv({ ...env, CODEC_SERVER_PORT: '0' });
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 }
 
 /** The Temporal UI server's environment variables (docs.temporal.io, Web UI environment variables reference). */
