@@ -4,6 +4,7 @@ import type { Outcome } from './faults';
 import type { SimResponse } from './http-io';
 
 export interface RequestContext {
+  /** The raw request and response under Fastify (headers; the response a hang waits on). */
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly rawBody: string;

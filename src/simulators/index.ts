@@ -2,7 +2,7 @@
  * Vendor simulators: one local HTTP server playing Percent (Goodstack) agent verifications and
  * Attestr factx profiles by their contracts, with fault injection and request counters.
  */
-import type { AddressInfo } from 'node:net';
+import { baseUrl } from '../http';
 import { AttestrSimulator } from './attestr';
 import { FaultInjector } from './faults';
 import { SimulatorLifecycle } from './lifecycle';
@@ -50,15 +50,8 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
     attestrVersions: new Set(options.attestrVersions ?? ['v1', 'v2', 'v3']),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  await server.listen({ port: options.port ?? 0, host });
+  url = baseUrl(server);
 
   let closing: Promise<void> | undefined;
   return {
@@ -88,11 +81,9 @@ export async function startVendorSimulators(options: SimulatorOptions = {}): Pro
     },
     close: () => {
       closing ??= (async () => {
+        // Hung requests and pending latencies end first; the server then drops every connection.
         lifecycle.close();
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Keep-alive and hung connections would otherwise hold close() open.
-        server.closeAllConnections();
-        await Promise.all([serverClosed, webhooks.close()]);
+        await Promise.all([server.close(), webhooks.close()]);
       })();
       return closing;
     },

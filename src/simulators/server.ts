@@ -1,18 +1,19 @@
-/** The HTTP server: routes each request to a vendor handler under that route's faults. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+/**
+ * The HTTP server (Fastify): one route per vendor operation, each run under that route's
+ * faults. Bodies are taken as raw text whatever their content type, as the vendors' own
+ * validation (in the handlers) decides what a bad body gets; Fastify bounds them (1 MiB, also
+ * when chunked) and keeps a failing request from taking the simulators down. Faults that must
+ * not answer (a hang, a dropped connection) take the raw socket over with `reply.hijack()`.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AttestrSimulator } from './attestr';
 import type { RequestContext } from './context';
 import type { FaultInjector, Outcome } from './faults';
-import { BodyTooLargeError, json, readBody, writeResponse } from './http-io';
+import { json, type SimResponse } from './http-io';
 import type { SimulatorLifecycle } from './lifecycle';
 import type { PercentSimulator } from './percent';
 import type { RouteStats } from './route-stats';
 import type { AsyncRequestType, RouteKey } from './types';
-
-interface Match {
-  route: RouteKey;
-  handle: (ctx: RequestContext) => Promise<Outcome>;
-}
 
 export interface ServerParts {
   percent: PercentSimulator;
@@ -23,114 +24,181 @@ export interface ServerParts {
   attestrVersions: ReadonlySet<string>;
 }
 
+type Handle = (ctx: RequestContext, request: FastifyRequest) => Promise<Outcome>;
+
+/** A runaway client must not exhaust memory; the vendors' bodies are a few hundred bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 const notFound = () => json(404, { message: 'Not found' });
-const asyncTypes: ReadonlySet<string> = new Set(['education', 'work', 'document']);
+const asyncTypes: readonly AsyncRequestType[] = ['education', 'work', 'document'];
 
-/** Matches by splitting the path: no regular expressions, no route table scan. */
-function match(method: string | undefined, url: string, parts: ServerParts): Match | undefined {
-  const queryAt = url.indexOf('?');
-  const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  const segments = path.split('/');
-  if (segments[segments.length - 1] === '' && segments.length > 2) segments.pop();
-  const { percent, attestr } = parts;
-
-  if (segments[1] === 'v1' && segments[2] === 'agent-verifications') {
-    if (segments.length === 3 && method === 'POST') {
-      return { route: 'percent.createAgentVerification', handle: (ctx) => percent.create(ctx) };
-    }
-    if (segments.length === 3 && method === 'GET') {
-      const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
-      return { route: 'percent.listAgentVerifications', handle: (ctx) => percent.list(ctx, query) };
-    }
-    if (segments.length === 4 && method === 'GET') {
-      const id = decodeURIComponent(segments[3]);
-      return { route: 'percent.getAgentVerification', handle: (ctx) => percent.get(ctx, id) };
-    }
-    return undefined;
-  }
-
-  if (segments[1] === 'api' && segments[3] === 'public' && segments[4] === 'factx') {
-    const version = segments[2];
-    const versioned = (route: RouteKey, handle: Match['handle']): Match => ({
-      route,
-      handle: parts.attestrVersions.has(version) ? handle : async () => notFound(),
-    });
-    const rest = segments.slice(5);
-    if (rest.length === 0 && method === 'POST') {
-      return versioned('attestr.createProfile', (ctx) => attestr.createProfile(ctx));
-    }
-    if (rest.length === 2 && rest[0] === 'async' && method === 'POST' && asyncTypes.has(rest[1])) {
-      const type = rest[1] as AsyncRequestType;
-      return versioned('attestr.createAsyncRequest', (ctx) => attestr.createAsyncRequest(ctx, type));
-    }
-    const profileId = rest.length > 0 ? decodeURIComponent(rest[0]) : '';
-    if (rest.length === 1 && method === 'GET') {
-      return versioned('attestr.getProfile', (ctx) => attestr.getProfile(ctx, profileId));
-    }
-    if (rest.length === 2 && rest[1] === 'archive' && method === 'PUT') {
-      return versioned('attestr.archiveProfile', (ctx) => attestr.archive(ctx, profileId));
-    }
-    if (rest.length === 2 && rest[1] === 'associate' && method === 'PUT') {
-      return versioned('attestr.associate', (ctx) => attestr.associate(ctx, profileId));
-    }
-  }
-  return undefined;
+/** Where a request on a route is: counted once received, settled once answered, dropped or released. */
+interface Tracked {
+  counted: boolean;
+  handling: boolean;
+  settled: boolean;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, parts: ServerParts): Promise<void> {
-  let matched: Match | undefined;
-  try {
-    matched = match(req.method, req.url ?? '/', parts);
-  } catch {
-    // A malformed percent-encoding in the path.
-    matched = undefined;
-  }
-  if (!matched) {
-    req.resume();
-    writeResponse(res, notFound());
-    return;
-  }
-  const route = matched.route;
-  parts.stats.begin(route);
-  try {
-    await serve(req, res, parts, matched);
-  } finally {
-    parts.stats.end(route);
-  }
+function write(reply: FastifyReply, response: SimResponse): void {
+  // The client went away (e.g. during a latency fault): nothing to write.
+  if (reply.raw.destroyed) return void reply.hijack();
+  void reply
+    .code(response.status)
+    .headers(response.headers ?? {})
+    .send(response.body ?? '');
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, parts: ServerParts, matched: Match): Promise<void> {
-  const route = matched.route;
-  let rawBody: string;
-  try {
-    rawBody = await readBody(req);
-  } catch (error) {
-    parts.stats.recordRequest(route);
-    if (error instanceof BodyTooLargeError) writeResponse(res, json(413, { message: 'Request body too large' }));
-    return;
-  }
-  // Counted once fully received; the handler then runs synchronously up to its first fault
-  // delay, so a test woken by the count sees the request's effects (an idempotency key in flight).
-  parts.stats.recordRequest(route);
-  const ctx: RequestContext = {
-    req,
-    res,
-    rawBody,
-    runWithFaults: (process) => parts.faults.run(route, res, parts.lifecycle, process),
-  };
-  const outcome = await matched.handle(ctx);
-  if (outcome === 'drop') req.socket.destroy();
-  else if (outcome !== 'none') writeResponse(res, outcome);
-}
+export function createSimulatorServer(parts: ServerParts): FastifyInstance {
+  const { percent, attestr, stats } = parts;
+  const tracked = new WeakMap<FastifyRequest, Tracked>();
 
-export function createSimulatorServer(parts: ServerParts): Server {
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    handle(req, res, parts).catch(() => {
-      if (!res.headersSent) writeResponse(res, json(500, { message: 'Simulator error' }));
-      else res.destroy();
-    });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    // Hung requests must stay open until the client or close() ends them.
+    requestTimeout: 0,
+    // Node's default, as clients of the real vendors meet it.
+    keepAliveTimeout: 5000,
+    http: { keepAlive: true },
+    // close() ends keep-alive and hung connections at once.
+    forceCloseConnections: true,
+    // Only the vendors' routes: no HEAD twins of the GETs.
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // A malformed percent-encoding in the path matches no route.
+    frameworkErrors: (_error, _request, reply) => write(reply, notFound()),
   });
-  // Hung requests must stay open until the client or close() ends them.
-  server.requestTimeout = 0;
-  return server;
+
+  // Raw text for every content type (none included); the handlers parse it as the vendor would.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.setNotFoundHandler((_request, reply) => write(reply, notFound()));
+
+  const count = (route: RouteKey, request: FastifyRequest) => {
+    const state = tracked.get(request);
+    if (state && !state.counted) {
+      state.counted = true;
+      stats.recordRequest(route);
+    }
+  };
+  const settle = (route: RouteKey, request: FastifyRequest) => {
+    const state = tracked.get(request);
+    if (state && !state.settled) {
+      state.settled = true;
+      stats.end(route);
+    }
+  };
+
+  const route = (method: 'GET' | 'POST' | 'PUT', url: string, key: RouteKey, handle: Handle) => {
+    app.route({
+      method,
+      url,
+      onRequest: async (request) => {
+        tracked.set(request, { counted: false, handling: false, settled: false });
+        stats.begin(key);
+      },
+      // The client went away before the handler ran (mid-body): counted, no longer in progress.
+      // A handler that is running (a latency, a hang) settles the request itself when it ends.
+      onRequestAbort: async (request) => {
+        if (tracked.get(request)?.handling) return;
+        count(key, request);
+        settle(key, request);
+      },
+      // Body too large, or another request error before the handler: counted, answered.
+      errorHandler: (error: FastifyError, request, reply) => {
+        count(key, request);
+        if (!reply.raw.destroyed && !reply.sent) {
+          if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+            write(reply, json(413, { message: 'Request body too large' }));
+          else if (error.statusCode !== undefined && error.statusCode < 500) {
+            write(reply, json(error.statusCode, { message: 'Bad request' }));
+          } else write(reply, json(500, { message: 'Simulator error' }));
+        }
+        settle(key, request);
+      },
+      handler: async (request, reply) => {
+        // Counted once fully received; the handler then runs synchronously up to its first fault
+        // delay, so a test woken by the count sees the request's effects (an idempotency key in flight).
+        count(key, request);
+        const state = tracked.get(request);
+        if (state) state.handling = true;
+        try {
+          const ctx: RequestContext = {
+            req: request.raw,
+            res: reply.raw,
+            rawBody: typeof request.body === 'string' ? request.body : '',
+            runWithFaults: (process) => parts.faults.run(key, reply.raw, parts.lifecycle, process),
+          };
+          const outcome = await handle(ctx, request);
+          if (outcome === 'drop') {
+            reply.hijack();
+            request.raw.socket.destroy();
+          } else if (outcome === 'none') reply.hijack();
+          else write(reply, outcome);
+        } catch {
+          if (!reply.sent && !reply.raw.destroyed) write(reply, json(500, { message: 'Simulator error' }));
+        } finally {
+          settle(key, request);
+        }
+        return reply;
+      },
+    });
+  };
+
+  const params = (request: FastifyRequest) => request.params as Record<string, string>;
+  const query = (request: FastifyRequest) => {
+    const url = request.raw.url ?? '';
+    const at = url.indexOf('?');
+    return new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
+  };
+
+  route('POST', '/v1/agent-verifications', 'percent.createAgentVerification', (ctx) => percent.create(ctx));
+  route('GET', '/v1/agent-verifications', 'percent.listAgentVerifications', (ctx, request) =>
+    percent.list(ctx, query(request)),
+  );
+  route('GET', '/v1/agent-verifications/:id', 'percent.getAgentVerification', (ctx, request) =>
+    percent.get(ctx, params(request).id),
+  );
+
+  // An unknown version is still the route (counted) but answers 404, as Attestr does.
+  const versioned =
+    (handle: Handle): Handle =>
+    (ctx, request) =>
+      parts.attestrVersions.has(params(request).version) ? handle(ctx, request) : Promise.resolve(notFound());
+  const factx = '/api/:version/public/factx';
+  route(
+    'POST',
+    factx,
+    'attestr.createProfile',
+    versioned((ctx) => attestr.createProfile(ctx)),
+  );
+  for (const type of asyncTypes) {
+    route(
+      'POST',
+      `${factx}/async/${type}`,
+      'attestr.createAsyncRequest',
+      versioned((ctx) => attestr.createAsyncRequest(ctx, type)),
+    );
+  }
+  route(
+    'GET',
+    `${factx}/:profileId`,
+    'attestr.getProfile',
+    versioned((ctx, request) => attestr.getProfile(ctx, params(request).profileId)),
+  );
+  route(
+    'PUT',
+    `${factx}/:profileId/archive`,
+    'attestr.archiveProfile',
+    versioned((ctx, request) => attestr.archive(ctx, params(request).profileId)),
+  );
+  route(
+    'PUT',
+    `${factx}/:profileId/associate`,
+    'attestr.associate',
+    versioned((ctx, request) => attestr.associate(ctx, params(request).profileId)),
+  );
+
+  return app;
 }
