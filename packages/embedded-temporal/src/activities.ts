@@ -500,8 +500,11 @@ export class Activities {
     const retryable =
       timeoutType === TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE || timeoutType === TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
     if (retryable && activity.state === 'started') {
+      // Read before retryOrStop replaces it: the server names the previous attempt's failure as the cause.
+      const previous = activity.lastFailure;
       retryState = this.retryOrStop(activity, failure);
       if (retryState === undefined) return;
+      if (previous) failure.cause = previous;
     }
     this.finish(activity, (startedEventId) => ({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,

@@ -67,7 +67,7 @@ export class Children {
         retryPolicy: a.retryPolicy ?? null,
         cronSchedule: a.cronSchedule ?? '',
         header: a.header ?? null,
-        memo: a.memo ?? null,
+        memo: nonEmptyMemo(a.memo),
         searchAttributes,
         priority: a.priority ?? null,
       },
@@ -89,7 +89,7 @@ export class Children {
           retryPolicy: a.retryPolicy,
           cronSchedule: a.cronSchedule,
           header: a.header,
-          memo: a.memo,
+          memo: nonEmptyMemo(a.memo),
           searchAttributes,
           priority: a.priority,
           userMetadata: userMetadata ?? null,
@@ -227,4 +227,9 @@ export class Children {
       parentClosePolicy: child.parentClosePolicy,
     }));
   }
+}
+
+/** The SDK sends an empty memo with every child command; the server writes none. */
+function nonEmptyMemo(memo: temporal.api.common.v1.IMemo | null | undefined): temporal.api.common.v1.IMemo | null {
+  return memo?.fields && Object.keys(memo.fields).length > 0 ? memo : null;
 }

@@ -226,9 +226,9 @@ export class Executions {
         workflowType: { name: config.workflowType },
         taskQueue: { name: config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: config.input ?? null,
-        // As a cluster writes them: 0s for "no timeout" and for "no backoff", never left out.
-        workflowExecutionTimeout: duration(config.workflowExecutionTimeoutMs),
-        workflowRunTimeout: duration(config.workflowRunTimeoutMs),
+        // As the official dev server writes them: left out for "no timeout", but 0s for "no backoff".
+        workflowExecutionTimeout: optionalDuration(config.workflowExecutionTimeoutMs),
+        workflowRunTimeout: optionalDuration(config.workflowRunTimeoutMs),
         workflowTaskTimeout: duration(config.workflowTaskTimeoutMs),
         continuedExecutionRunId: origin.continuedExecutionRunId ?? '',
         initiator: origin.initiator ?? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED,
@@ -321,7 +321,15 @@ export class Executions {
     const requestId = request.requestId ?? '';
     if (requestId && run.requestIds.has(requestId)) return {};
     if (requestId) run.requestIds.add(requestId);
-    this.recordSignal(run, request.signalName, request.input, request.header, request.identity ?? '');
+    this.recordSignal(
+      run,
+      request.signalName,
+      request.input,
+      request.header,
+      request.identity ?? '',
+      undefined,
+      requestId,
+    );
     return {};
   }
 
@@ -332,6 +340,7 @@ export class Executions {
     header: StartRequest['header'],
     identity: string,
     external?: { initiatedEventId: number; workflowId: string; runId: string },
+    requestId = '',
   ): void {
     this.engine.recordEvent(run, () =>
       run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, {
@@ -341,6 +350,7 @@ export class Executions {
           identity,
           header: header ?? null,
           externalWorkflowExecution: external ? { workflowId: external.workflowId, runId: external.runId } : null,
+          requestId,
         },
       }),
     );

@@ -276,7 +276,6 @@ export class WorkflowTasks {
         scheduledEventId: i64(task.scheduledEventId),
         startedEventId: i64(task.startedEventId),
         identity,
-        binaryChecksum: request.binaryChecksum || buildId,
         // Core reads the build id back from here (workflowInfo().currentBuildId on replay).
         workerVersion: buildId ? { buildId, useVersioning: request.workerVersionStamp?.useVersioning ?? false } : null,
         sdkMetadata: request.sdkMetadata ?? null,
