@@ -10,11 +10,11 @@
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { compareHistories, type Difference } from '@bgcheck/embedded-temporal';
 import { bundleWorkflows } from '../../src/worker';
 import type { History } from '../../src/replay/history-file';
 import { createTimeSkippingEnv } from '../../test/helpers/temporal-env';
 import { recordScenario, SCENARIOS, startRecording, type Scenario } from '../../test/replay/golden/scenarios';
-import { compareHistories, type Difference } from './compare';
 
 async function recordAll(server: 'embedded' | 'official', scenarios: Scenario[], workflowBundle: WorkflowBundle) {
   // Not in parallel with bundling: the SDK gives a server 5 s to answer, on a busy machine too.

@@ -17,12 +17,24 @@ export interface Difference {
 const RUN_SPECIFIC_KEYS = new Set([
   'eventTime',
   'expirationTime',
+  'createTime',
+  'expireTime',
+  // The server's own sequence numbers and per-server namespace ids.
+  'taskId',
+  'namespaceId',
+  'parentWorkflowNamespaceId',
   'workflowId',
   'runId',
   'originalExecutionRunId',
   'firstExecutionRunId',
   'continuedExecutionRunId',
   'newExecutionRunId',
+  'baseRunId',
+  'newRunId',
+  // Made up by the client per update unless the caller names it (and the protocol ids made from it).
+  'updateId',
+  'protocolInstanceId',
+  'acceptedRequestMessageId',
   'identity',
   'requestId',
   'binaryChecksum',
@@ -35,11 +47,17 @@ const RUN_SPECIFIC_KEYS = new Set([
 /** Sets whose order is the worker's, not the server's. */
 const UNORDERED_KEYS = new Set(['coreUsedFlags', 'langUsedFlags']);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Replaces run-specific values with a marker and sticky queue names with `<sticky>`. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Replaces run-specific values with a marker, ids inside texts (e.g. the run id in a cancel
+ * reason) with `<uuid>`, and sticky queue names with `<sticky>`.
+ */
 export function normalise(value: Json, key = ''): Json {
   if (RUN_SPECIFIC_KEYS.has(key) && value !== null && value !== '') return `<${key}>`;
+  if (typeof value === 'string') return value.replace(UUID, '<uuid>');
   if (Array.isArray(value)) {
     const items = value.map((item) => normalise(item, key));
     return UNORDERED_KEYS.has(key) ? [...items].sort() : items;
@@ -52,15 +70,21 @@ export function normalise(value: Json, key = ''): Json {
   return value;
 }
 
-function diffValues(a: Json | undefined, b: Json | undefined, path: string, out: [string, unknown, unknown][]) {
+/** Every place where two JSON values differ, as `[path, a, b]` (objects by key, arrays of one length by position). */
+export function diffJson(
+  a: Json | undefined,
+  b: Json | undefined,
+  path: string,
+  out: [string, unknown, unknown][],
+): void {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      diffValues(a[key], b[key], path ? `${path}.${key}` : key, out);
+      diffJson(a[key], b[key], path ? `${path}.${key}` : key, out);
     }
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((item, i) => diffValues(item, b[i], `${path}[${i}]`, out));
+    a.forEach((item, i) => diffJson(item, b[i], `${path}[${i}]`, out));
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push([path, a, b]);
@@ -135,7 +159,7 @@ export function compareHistories(embedded: unknown, official: unknown): Differen
       break;
     }
     const found: [string, unknown, unknown][] = [];
-    diffValues(a, b, '', found);
+    diffJson(a, b, '', found);
     for (const [path, x, y] of found) differences.push({ event: i + 1, eventType, path, embedded: x, official: y });
   }
   return differences;

@@ -10,3 +10,7 @@ export const EMBEDDED_TEMPORAL_PATH = path.resolve(__dirname, '../bin/embedded-t
 export { startEmbeddedTemporal, SERVER_VERSION } from './server';
 export type { EmbeddedTemporal, EmbeddedTemporalOptions } from './server';
 export { retryServerStart } from './start-retry';
+
+/** Event-by-event comparison of two histories (the differential checks against Temporal's own servers). */
+export { compareHistories, diffJson } from '../differential/compare';
+export type { Difference, Json } from '../differential/compare';

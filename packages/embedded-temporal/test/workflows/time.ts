@@ -1,4 +1,4 @@
-import { proxyActivities, sleep, startChild } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities, sleep, startChild } from '@temporalio/workflow';
 import type * as activities from '../activities';
 
 /** Sleeps `ms` and reports the workflow clock before and after. */
@@ -26,4 +26,19 @@ export async function timerVersusEnvSleep(timerMs: number, activityMs: number): 
 /** Starts a day-long child it abandons, and returns at once. */
 export async function abandonsSleepingChild(childId: string): Promise<void> {
   await startChild(longSleep, { args: [86_400_000], workflowId: childId, parentClosePolicy: 'ABANDON' });
+}
+
+/**
+ * Starts a timer with a summary and cancels it in a later workflow task (the differential
+ * compares `TimerCanceled`; a timer cancelled in the task that started it is never recorded).
+ */
+export async function cancelsTimerWithSummary(): Promise<string> {
+  const scope = new CancellationScope();
+  const timer = scope.run(() => sleep('1 hour', { summary: 'waits for nothing' }));
+  await sleep(10);
+  scope.cancel();
+  return timer.then(
+    () => 'fired',
+    (err: unknown) => (isCancellation(err) ? 'cancelled' : Promise.reject(err)),
+  );
 }
