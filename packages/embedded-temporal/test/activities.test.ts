@@ -84,8 +84,11 @@ describe('activities', () => {
   });
 
   it('times out attempts on start-to-close and retries them', async () => {
-    const result = await (await start(activityTimeout)).result();
-    expect(result).toBe('MAXIMUM_ATTEMPTS_REACHED: TimeoutFailure: activity StartToClose timeout');
+    const handle = await start(activityTimeout);
+    expect(await handle.result()).toBe('MAXIMUM_ATTEMPTS_REACHED: TimeoutFailure: activity StartToClose timeout');
+    // As the server writes it: the last timeout names the previous attempt's failure as its cause.
+    const timedOut = ((await handle.fetchHistory()).events ?? []).find((e) => e.activityTaskTimedOutEventAttributes);
+    expect(timedOut?.activityTaskTimedOutEventAttributes?.failure?.cause?.timeoutFailureInfo).toBeTruthy();
   });
 
   it('spaces activity dispatch by the maxTaskQueueActivitiesPerSecond of the polling worker', async () => {

@@ -19,6 +19,15 @@ describe('child workflows and external workflows', () => {
     });
     const description = await handle.describe();
     expect(description.raw.pendingChildren).toEqual([]);
+    // The SDK sends an empty memo with each child command; the server writes none.
+    const initiated = ((await handle.fetchHistory()).events ?? []).filter(
+      (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
+    );
+    expect(initiated.map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.memo ?? null)).toEqual([
+      null,
+      null,
+      null,
+    ]);
     const children = await suite.env.client.workflow.list({ query: `WorkflowType = 'childDouble'` });
     const ids: string[] = [];
     for await (const child of children)

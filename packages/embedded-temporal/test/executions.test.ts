@@ -60,6 +60,34 @@ describe('workflow executions', () => {
     expect(await handle.query(totalQuery)).toBe(6);
   });
 
+  it('writes the fields the official dev server writes (see the package differential)', async () => {
+    const handle = await suite.env.client.workflow.start(accumulate, {
+      taskQueue,
+      workflowId: workflowId(),
+      args: [1],
+    });
+    started.push(handle);
+    await handle.signal(finishSignal);
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const startedAttributes = events[0].workflowExecutionStartedEventAttributes;
+    // No timeout set: neither field is written (a cluster writes no "0s" there).
+    expect(startedAttributes?.workflowExecutionTimeout).toBeNull();
+    expect(startedAttributes?.workflowRunTimeout).toBeNull();
+    expect(startedAttributes?.firstWorkflowTaskBackoff).not.toBeNull();
+    // The client's signal request id is kept on the event.
+    expect(
+      events.find((e) => e.workflowExecutionSignaledEventAttributes)?.workflowExecutionSignaledEventAttributes
+        ?.requestId,
+    ).toMatch(/./);
+    // No binary checksum: the build id is in workerVersion only.
+    const completed = events.filter((e) => e.workflowTaskCompletedEventAttributes);
+    expect(completed.map((e) => e.workflowTaskCompletedEventAttributes?.binaryChecksum ?? '')).toEqual(
+      completed.map(() => ''),
+    );
+    expect(completed[0].workflowTaskCompletedEventAttributes?.workerVersion?.buildId).toMatch(/./);
+  });
+
   it('signal-with-start starts once, then signals the running execution', async () => {
     const id = workflowId();
     const first = await suite.env.client.workflow.signalWithStart(accumulate, {
