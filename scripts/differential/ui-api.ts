@@ -10,7 +10,7 @@
  * difference in a gRPC call is the gateway's. Prints a Markdown report; exit code 0 when those
  * calls have none, 1 when they have differences, 2 when it could not run.
  */
-import { diffJson, type Json } from '@bgcheck/embedded-temporal';
+import { diffJson, retryServerStart, type Json } from '@bgcheck/embedded-temporal';
 import { closeServer, createUiServer, listen } from '@bgcheck/temporal-ui';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -80,13 +80,16 @@ async function main(): Promise<number> {
     logger: new DefaultLogger('WARN'),
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
   });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: officialTemporal().cli },
-      ui: true,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  // A starved machine can miss the SDK's 5 s start-up deadline: try again, as the test helpers do.
+  const env = await retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: officialTemporal().cli },
+        ui: true,
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
   // The SDK puts the dev server's UI at the Temporal port + 1000.
   const officialUi = `http://127.0.0.1:${Number(env.address.split(':').at(-1)) + 1000}`;
   const ui = createUiServer({ connection: env.connection, defaultNamespace: NAMESPACE });

@@ -16,6 +16,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { retryServerStart } from '../src';
 import { createWorker } from '../test/helpers/worker';
 import * as activities from '../test/activities';
 import * as operatorActivities from '../test/operator-activities';
@@ -100,9 +101,10 @@ function writeDump(dir: string, executable: string, name: string, histories: Rec
 }
 
 async function record(executable: string, scenarios: Scenario[], dump?: string): Promise<Map<string, Outcome>> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: executable } },
-  });
+  // A starved machine can miss the SDK's 5 s start-up deadline: try again, as the test helpers do.
+  const env = await retryServerStart(() =>
+    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable } } }),
+  );
   // The official dev server of CLI 1.9.1 has no Custom*Field attributes (the embedded service
   // pre-registers them): register the one the scenarios upsert, on both, as a cluster would.
   await env.connection.operatorService.addSearchAttributes({
