@@ -2,11 +2,11 @@
  * The codec server under hostile input, over real HTTP: each bad request gets its status and a
  * `{ message }` body, nothing reaches the codec, and the server still answers afterwards.
  */
-import { request as httpRequest } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { createCodecServer, listen } from '../../src/codec-server';
 import { Secret } from '../../src/secret';
+import { postChunked } from '../helpers/post-chunked';
 
 const UI = 'http://localhost:8233';
 const TOKEN = 'codec-token-for-tests';
@@ -40,36 +40,6 @@ function recordingCodec() {
   };
 }
 
-/** POSTs `bytes` of a JSON string chunked (no Content-Length); resolves with the status. */
-function postChunked(url: string, bytes: number) {
-  return new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    // The server may answer 413 before the whole body is written: that is the point.
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error),
-    );
-    const chunk = Buffer.alloc(16 * 1024, 'a');
-    req.write('{"payloads":[{"data":"');
-    let sent = 0;
-    const writeMore = () => {
-      while (sent < bytes) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', writeMore);
-      }
-      req.end('"}]}');
-    };
-    req.on('close', () => (sent = bytes));
-    writeMore();
-  });
-}
-
 describe('codec server under hostile input', () => {
   let server: FastifyInstance;
   let base: string;
@@ -99,7 +69,15 @@ describe('codec server under hostile input', () => {
   const messageOf = async (res: Response) => ((await res.json()) as { message: string }).message;
 
   it('answers 413 to a chunked body over the limit, 20 times in a row, and stays up', async () => {
-    for (let i = 0; i < 20; i++) expect(await postChunked(`${base}/decode`, 4 * LIMIT)).toBe(413);
+    for (let i = 0; i < 20; i++)
+      expect(
+        await postChunked(`${base}/decode`, {
+          bytes: 4 * LIMIT,
+          headers: { authorization: `Bearer ${TOKEN}` },
+          prefix: '{"payloads":[{"data":"',
+          suffix: '"}]}',
+        }),
+      ).toBe(413);
     expect(recording.calls).toEqual([]);
   });
 

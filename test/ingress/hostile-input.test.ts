@@ -5,40 +5,16 @@
  */
 import { request as httpRequest } from 'node:http';
 import { signPercentWebhook } from '../../src/ingress/percent-webhook';
+import { postChunked } from '../helpers/post-chunked';
 import { AUTH_TOKEN, WEBHOOK_SECRET, onboardingEvent, recordingChecks, startTestIngress } from './helpers';
 
-/** A body sent chunked (no Content-Length), as the probe that used to take the ingress down. */
-function postChunked(url: string, path: string, bytes: number, headers: Record<string, string> = {}) {
-  return new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      `${url}${path}`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${AUTH_TOKEN}`, ...headers },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    // The server may answer 413 and close before the whole body is written: that is the point.
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error),
-    );
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    req.write('{"eventId":"');
-    let sent = 0;
-    const writeMore = () => {
-      while (sent < bytes) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', writeMore);
-      }
-      req.end('"}');
-    };
-    req.on('close', () => (sent = bytes));
-    writeMore();
-  });
-}
+/** A JSON body of about `bytes` bytes, sent chunked as the probe that used to take the ingress down. */
+const chunkedEvent = (bytes: number, headers: Record<string, string> = {}) => ({
+  bytes,
+  headers: { authorization: `Bearer ${AUTH_TOKEN}`, ...headers },
+  prefix: '{"eventId":"',
+  suffix: '"}',
+});
 
 const fieldsOf = (body: Record<string, unknown>) =>
   ((body.error as { problems?: { field: string }[] }).problems ?? []).map((p) => p.field).sort();
@@ -116,21 +92,24 @@ describe('ingress under hostile input', () => {
     const res = await ingress.post('/onboarding-events', big);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('body_too_large');
-    expect(await postChunked(ingress.url, '/onboarding-events', 300 * 1024)).toBe(413);
-    expect(await postChunked(ingress.url, '/onboarding-events', 5 * 1024 * 1024)).toBe(413);
+    expect(await postChunked(`${ingress.url}/onboarding-events`, chunkedEvent(300 * 1024))).toBe(413);
+    expect(await postChunked(`${ingress.url}/onboarding-events`, chunkedEvent(5 * 1024 * 1024))).toBe(413);
     const signature = signPercentWebhook('x', WEBHOOK_SECRET);
     expect(
-      await postChunked(ingress.url, '/webhooks/percent', 5 * 1024 * 1024, { 'goodstack-signature': signature }),
+      await postChunked(
+        `${ingress.url}/webhooks/percent`,
+        chunkedEvent(5 * 1024 * 1024, { 'goodstack-signature': signature }),
+      ),
     ).toBe(413);
   });
 
   it('stays up with bounded memory under the same chunked oversize body sent 100 times', async () => {
     // Warm up, then measure: a leak of the 1 MiB bodies would show as ~100 MiB of heap.
-    for (let i = 0; i < 5; i++) await postChunked(ingress.url, '/onboarding-events', 1024 * 1024);
+    for (let i = 0; i < 5; i++) await postChunked(`${ingress.url}/onboarding-events`, chunkedEvent(1024 * 1024));
     global.gc?.();
     const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < 100; i++) {
-      expect(await postChunked(ingress.url, '/onboarding-events', 1024 * 1024)).toBe(413);
+      expect(await postChunked(`${ingress.url}/onboarding-events`, chunkedEvent(1024 * 1024))).toBe(413);
     }
     global.gc?.();
     const grown = process.memoryUsage().heapUsed - before;

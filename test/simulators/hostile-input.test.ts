@@ -5,38 +5,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import { startVendorSimulators, type VendorSimulators } from '../../src/simulators';
+import { postChunked } from '../helpers/post-chunked';
 import { call, percent, validAgent } from './client';
 
 const CREATE = 'percent.createAgentVerification';
-
-/** POSTs `bytes` chunked (no Content-Length); resolves with the status. */
-function postChunked(url: string, headers: Record<string, string>, bytes: number) {
-  return new Promise<number>((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    // The server may answer 413 before the whole body is written: that is the point.
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error),
-    );
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    let sent = 0;
-    const writeMore = () => {
-      while (sent < bytes) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', writeMore);
-      }
-      req.end();
-    };
-    req.on('close', () => (sent = bytes));
-    writeMore();
-  });
-}
 
 describe('simulators under hostile input', () => {
   let sim: VendorSimulators;
@@ -51,11 +23,10 @@ describe('simulators under hostile input', () => {
 
   it('answers 413 to chunked bodies over 1 MiB, counts each, and creates nothing', async () => {
     for (let i = 0; i < 10; i++) {
-      const status = await postChunked(
-        `${sim.url}/v1/agent-verifications`,
-        { authorization: sim.percentApiKey },
-        2 * 1024 * 1024,
-      );
+      const status = await postChunked(`${sim.url}/v1/agent-verifications`, {
+        bytes: 2 * 1024 * 1024,
+        headers: { authorization: sim.percentApiKey },
+      });
       expect(status).toBe(413);
     }
     expect(sim.requestCount(CREATE)).toBe(10);
