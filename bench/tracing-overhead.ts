@@ -158,9 +158,9 @@ async function main() {
       summary: `median of ${all.length / 2} phases each, ${checks} checks per phase`,
       off,
       on,
-      spansPerCheck: median(all.flatMap((f) => (f.spansPerCheck === undefined ? [] : [f.spansPerCheck]))),
-      exportedKiBPerCheck: median(
-        all.flatMap((f) => (f.exportedKiBPerCheck === undefined ? [] : [f.exportedKiBPerCheck])),
+      spansPerCheck: round(median(all.flatMap((f) => (f.spansPerCheck === undefined ? [] : [f.spansPerCheck])))),
+      exportedKiBPerCheck: round(
+        median(all.flatMap((f) => (f.exportedKiBPerCheck === undefined ? [] : [f.exportedKiBPerCheck]))),
       ),
       checksPerSecondChange: change('checksPerSecond'),
       cpuPerCheckChange: change('cpuMsPerCheck'),
