@@ -38,6 +38,7 @@ import { createIngress } from '../src/ingress/server';
 import type { OnboardingEvent } from '../src/onboarding-event';
 import { Secret } from '../src/secret';
 import { startVendorSimulators, type VendorSimulators } from '../src/simulators';
+import type { Tracing } from '../src/telemetry/tracing';
 import { bundleWorkflows, createWorkers } from '../src/worker';
 import { searchAttributes, type CheckResult } from '../src/workflows/definitions';
 
@@ -88,6 +89,10 @@ export interface PhaseOptions {
   limits: { percentPerSecond: number; attestrPerSecond: number };
   /** Simulated vendor per-second limits (429 beyond); none when absent. */
   vendorLimits?: { percentCreatePerSecond: number; attestrAssociatePerSecond: number };
+  /** Tracing for the workers (bench/tracing-overhead.ts); off when absent. */
+  tracing?: Tracing;
+  /** The client of the ingress and the bench (default the environment's). */
+  client?: Client;
 }
 
 export interface PhaseResult {
@@ -105,7 +110,7 @@ export async function runPhase(
   workflowBundle: WorkflowBundleWithSourceMap,
   options: PhaseOptions,
 ): Promise<PhaseResult> {
-  const client: Client = env.client;
+  const client: Client = options.client ?? env.client;
   const webhookSecret = new Secret(randomBytes(32).toString('hex'));
   const taskQueue = `bench-${options.name}-checks`;
   const ingress = createIngress({
@@ -145,6 +150,7 @@ export async function runPhase(
     }),
     workflowBundle,
     shutdownGraceTime: '1 second',
+    tracing: options.tracing,
   });
   const running = workers.run();
 
@@ -373,7 +379,7 @@ async function main() {
   }
 }
 
-// Also a library: bench/servers.ts runs the throughput phase on each server.
+// Also a library: bench/servers.ts runs the throughput phase on each server, bench/tracing-overhead.ts with tracing on and off.
 if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(err);

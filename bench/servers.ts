@@ -9,7 +9,6 @@
  * client); CPU per check (= per workflow) of the whole server process; the server's RSS after.
  * Prints figures only.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { EMBEDDED_TEMPORAL_PATH } from '@bgcheck/embedded-temporal';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
@@ -17,31 +16,7 @@ import { bundleWorkflows } from '../src/worker';
 import { searchAttributes } from '../src/workflows/definitions';
 import { officialTemporal } from '../scripts/official-temporal';
 import { runPhase } from './lifecycle';
-
-/** The child process the SDK launched from `executable` (it does not expose the pid). */
-function serverPid(executable: string): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (ppid === process.pid && cmdline.includes(executable)) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  throw new Error(`no child process runs ${executable}`);
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function rssMiB(pid: number): number {
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-}
+import { cpuMs, rssMiB, serverPid } from './process-stats';
 
 async function main() {
   const checks = Number(process.argv[2] ?? 300);

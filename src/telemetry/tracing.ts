@@ -95,6 +95,20 @@ function fanOut(processors: SpanProcessor[]): SpanProcessor {
   };
 }
 
+/**
+ * One node:http instrumentation per process, enabled and disabled with each tracing started and
+ * shut down: require-in-the-middle hands `node:http` to the instrumentations once per process, so
+ * a new instance made after an earlier one was disabled never patched it (a second tracing in one
+ * process, e.g. the benchmark's on/off phases, had no request spans); the same instance patches
+ * the module it kept again when enabled. `enabled: false` leaves enabling to
+ * `registerInstrumentations`, every time. (undici's instrumentation subscribes to diagnostics
+ * channels, anew for each instance.)
+ */
+let httpInstrumentation: HttpInstrumentation | undefined;
+const incomingHttpInstrumentation = () =>
+  // Outgoing node:http is not ours (the app's HTTP clients are undici): only servers are traced.
+  (httpInstrumentation ??= new HttpInstrumentation({ enabled: false, disableOutgoingRequestInstrumentation: true }));
+
 export function startTracing(options: TracingOptions): Tracing {
   const { config } = options;
   const resource = new Resource({
@@ -117,10 +131,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const provider = new NodeTracerProvider({ resource, sampler: samplerFrom(config), spanProcessors: processors });
   provider.register();
   const instrumentations: Instrumentation[] = [new UndiciInstrumentation()];
-  if (options.incomingHttp) {
-    // Outgoing node:http is not ours (the app's HTTP clients are undici): only servers are traced.
-    instrumentations.push(new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true }));
-  }
+  if (options.incomingHttp) instrumentations.push(incomingHttpInstrumentation());
   const unregister = registerInstrumentations({ instrumentations, tracerProvider: provider });
   // The instrumentation patches node:http when it is next required; it may already be loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require is what triggers the patch

@@ -20,6 +20,7 @@ import {
   percentSchema,
   percentWebhookSchema,
   processSchema,
+  telemetrySchema,
   temporalSchema,
 } from '../../src/config';
 import { startCodecServerFromEnv } from '../../src/codec-server/start';
@@ -42,6 +43,7 @@ const OPERATOR_ENV: Record<string, string> = {
   PERCENT_WEBHOOK_SECRET: 'webhook-secret',
   ATTESTR_AUTH_TOKEN: 'attestr-token',
   INGRESS_AUTH_TOKENS: 'crm-token-0123456789abcdef,ops-token-0123456789abcdef',
+  GRAFANA_ADMIN_PASSWORD: 'grafana-password',
 };
 
 /** The documented local mode (deploy/README.md): no identity provider, no sign-in, loopback only. */
@@ -91,6 +93,7 @@ const CONFIG_VARIABLES = new Set(
     attestrSchema,
     httpSchema,
     processSchema,
+    telemetrySchema,
     codecServerSchema,
   ].flatMap((schema) => Object.keys(schema.shape)),
 );
@@ -103,7 +106,7 @@ const SIMULATOR_VARIABLES = new Set(
 );
 
 describe('docker-compose.yml', () => {
-  it('declares the Temporal stack, the UI, the codec server, the worker, the ingress and the simulators', () => {
+  it('declares the Temporal stack, the UI, the codec server, the worker, the ingress, the simulators and the observability stack', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'postgresql',
@@ -115,12 +118,16 @@ describe('docker-compose.yml', () => {
         'worker',
         'ingress',
         'simulators',
+        'otel-collector',
+        'jaeger',
+        'prometheus',
+        'grafana',
       ].sort(),
     );
     expect(services.temporal.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
     expect(services.postgresql.image).toMatch(/^postgres:/);
-    expect(compose.volumes).toHaveProperty('postgres-data');
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['grafana-data', 'postgres-data', 'prometheus-data']);
   });
 
   it('keeps the simulators behind the opt-in profile and everything else on by default', () => {
@@ -203,6 +210,7 @@ describe('docker-compose.yml', () => {
         'codec-server.CODEC_SERVER_AUTH_TOKEN',
         'temporal-ui.TEMPORAL_AUTH_CLIENT_SECRET',
         'temporal.POSTGRES_PWD',
+        'grafana.GF_SECURITY_ADMIN_PASSWORD',
       ]),
     );
     // Unset, compose refuses to start instead of running with an empty key.
@@ -235,6 +243,11 @@ describe('docker-compose.yml', () => {
     expect(find('worker')).toEqual([{ ip: '127.0.0.1', host: 9464, container: 9464 }]);
     expect(find('ingress')).toEqual([{ ip: undefined, host: 8080, container: 8080 }]);
     expect(find('simulators')).toEqual([{ ip: '127.0.0.1', host: 8090, container: 8090 }]);
+    expect(find('jaeger')).toEqual([{ ip: '127.0.0.1', host: 16686, container: 16686 }]);
+    expect(find('prometheus')).toEqual([{ ip: '127.0.0.1', host: 9090, container: 9090 }]);
+    expect(find('grafana')).toEqual([{ ip: '127.0.0.1', host: 3000, container: 3000 }]);
+    // The collector is reached inside the compose network only; so is the ingress's /metrics.
+    expect(find('otel-collector')).toEqual([]);
     expect(new Set(published.map((p) => p.host)).size).toBe(published.length);
     expect(find('postgresql')).toEqual([]);
   });

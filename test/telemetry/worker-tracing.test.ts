@@ -2,7 +2,8 @@
  * One check, one trace (worker side): the start request made on the raw workflow service
  * (`startCheck`, as the ingress and CLI do) carries the trace into the workflow; the workflow's
  * run, each activity attempt and each vendor HTTP call hang below it, and the vendor simulator
- * receives `traceparent` on every call. The ingress's own spans are covered in test/ingress/.
+ * receives `traceparent` on every call. From the ingress's request on (a webhook-decided check):
+ * ingress-trace.test.ts.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
