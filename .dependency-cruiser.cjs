@@ -4,7 +4,9 @@
  * - the app (`src/`) never reaches the dev tooling (`packages/`, `dev/`), tests or benches, and
  *   imports only production dependencies, so the image carries no dev code;
  * - a workspace package never imports the app, and the app's dev stack, tests and benches reach
- *   a package only through its public entry (`src/index.ts`).
+ *   a package only through its public entry (`src/index.ts`);
+ * - inside the embedded Temporal service, the state layer imports nothing above it and no area
+ *   imports the engine that builds it.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -50,6 +52,29 @@ module.exports = {
       comment: 'The dev stack, tests and benches use a package through its public entry only.',
       from: { path: '^(dev|test|bench|scripts)/' },
       to: { path: '^packages/', pathNot: '^packages/[^/]+/src/index\\.ts$' },
+    },
+    {
+      name: 'embedded-temporal-state-at-the-bottom',
+      severity: 'error',
+      comment:
+        "The embedded service's state layer (runs, entities and their transitions) imports nothing above it (packages/embedded-temporal/README.md, Layout).",
+      from: { path: '^packages/embedded-temporal/src/state/' },
+      to: {
+        path: '^packages/embedded-temporal/src/',
+        pathNot:
+          '^packages/embedded-temporal/src/(state/|clock|enums|errors|namespaces|proto|time|types)[.]ts$|^packages/embedded-temporal/src/(state|visibility)/',
+      },
+    },
+    {
+      name: 'embedded-temporal-areas-not-to-engine',
+      severity: 'error',
+      comment:
+        'Areas of the embedded service get the effects they may cause (effects.ts), not the engine that builds them.',
+      from: {
+        path: '^packages/embedded-temporal/src/',
+        pathNot: '^packages/embedded-temporal/src/(services/|server[.]ts$|engine[.]ts$)',
+      },
+      to: { path: '^packages/embedded-temporal/src/engine[.]ts$' },
     },
   ],
   options: {

@@ -5,39 +5,30 @@
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { temporal } from '@temporalio/proto';
+import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Engine } from './engine';
 import { RpcError } from './errors';
 import { i64 } from './proto';
-import type { Failure, Payloads } from './types';
-import type { WorkflowRun } from './workflow-run';
+import type { RunLifecycle } from './run-lifecycle';
+import { typedSearchAttributes } from './search-attribute-values';
+import { recordCancelRequest } from './signals';
+import { type ChainOutcome, type ChildState, moveChild } from './state/child';
+import type { WorkflowRun } from './state/workflow-run';
+import type { WorkflowStarts } from './workflow-starts';
 
 const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind } = enums;
-type RetryState = temporal.api.enums.v1.RetryState;
-
-export interface ChildState {
-  initiatedEventId: number;
-  namespace: string;
-  workflowId: string;
-  workflowType: string;
-  /** First run of the child (the execution the parent knows). */
-  runId: string;
-  /** Id of ChildWorkflowExecutionStarted in the parent, once written. */
-  startedEventId: number;
-  parentClosePolicy: temporal.api.enums.v1.ParentClosePolicy;
-  startedTime: number;
-}
-
-/** How a child's chain of runs ended. */
-export type ChildOutcome =
-  | { kind: 'completed'; result?: Payloads | null }
-  | { kind: 'failed'; failure: Failure; retryState: RetryState }
-  | { kind: 'canceled'; details?: Payloads | null }
-  | { kind: 'terminated' }
-  | { kind: 'timedOut'; retryState: RetryState };
 
 export class Children {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly effects: Effects,
+    private readonly starts: WorkflowStarts,
+    private readonly lifecycle: RunLifecycle,
+  ) {
+    effects.onRunClosed((run, outcome) => {
+      this.parentClosed(run);
+      if (outcome) this.closed(run, outcome);
+    });
+  }
 
   start(
     parent: WorkflowRun,
@@ -45,10 +36,10 @@ export class Children {
     completedEventId: number,
     userMetadata?: temporal.api.sdk.v1.IUserMetadata | null,
   ): void {
-    const ns = this.engine.namespace(a.namespace || parent.namespace.name);
+    const ns = this.effects.namespace(a.namespace || parent.namespace.name);
     const workflowType = a.workflowType?.name ?? '';
     const taskQueue = a.taskQueue?.name || parent.config.taskQueue;
-    const searchAttributes = this.engine.executions.typedSearchAttributes(ns, a.searchAttributes);
+    const searchAttributes = typedSearchAttributes(ns, a.searchAttributes);
     const initiatedEventId = parent.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
       startChildWorkflowExecutionInitiatedEventAttributes: {
         namespace: ns.name,
@@ -74,7 +65,7 @@ export class Children {
     });
     let childRun: WorkflowRun;
     try {
-      const started = this.engine.executions.startRun(
+      const started = this.starts.startRun(
         ns,
         {
           namespace: ns.name,
@@ -108,7 +99,7 @@ export class Children {
       childRun = started.run;
     } catch (err) {
       if (!(err instanceof RpcError) || err.code !== grpcStatus.ALREADY_EXISTS) throw err;
-      this.engine.recordEvent(parent, () =>
+      this.effects.recordEvent(parent, () =>
         parent.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, {
           startChildWorkflowExecutionFailedEventAttributes: {
             namespace: ns.name,
@@ -131,12 +122,14 @@ export class Children {
       workflowId: childRun.workflowId,
       workflowType,
       runId: childRun.runId,
+      phase: 'initiated',
       startedEventId: 0,
       parentClosePolicy: a.parentClosePolicy ?? ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
-      startedTime: this.engine.clock.now(),
+      startedTime: this.effects.clock.now(),
     };
     parent.children.set(initiatedEventId, child);
-    this.engine.recordEvent(parent, () => {
+    this.effects.recordEvent(parent, () => {
+      moveChild(child, 'started');
       child.startedEventId = parent.append(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, {
         childWorkflowExecutionStartedEventAttributes: {
           namespace: ns.name,
@@ -151,14 +144,14 @@ export class Children {
   }
 
   /** A child's chain ended: tell its parent. */
-  closed(childRun: WorkflowRun, outcome: ChildOutcome): void {
+  private closed(childRun: WorkflowRun, outcome: ChainOutcome): void {
     const link = childRun.config.parent;
     if (!link) return;
-    const parent = this.engine.runs.get(link.runId);
+    const parent = this.effects.runs.get(link.runId);
     const child = parent?.children.get(link.initiatedEventId);
     if (!parent || !child) return;
     parent.children.delete(link.initiatedEventId);
-    const ns = this.engine.namespace(child.namespace);
+    const ns = this.effects.namespace(child.namespace);
     const common = () => ({
       namespace: ns.name,
       namespaceId: ns.id,
@@ -167,7 +160,8 @@ export class Children {
       initiatedEventId: i64(child.initiatedEventId),
       startedEventId: i64(child.startedEventId),
     });
-    this.engine.recordEvent(parent, () => {
+    this.effects.recordEvent(parent, () => {
+      moveChild(child, 'closed');
       switch (outcome.kind) {
         case 'completed':
           parent.append(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED, {
@@ -203,29 +197,19 @@ export class Children {
   }
 
   /** The parent closed: apply each open child's parent close policy. */
-  parentClosed(parent: WorkflowRun): void {
+  private parentClosed(parent: WorkflowRun): void {
     const children = [...parent.children.values()];
     parent.children.clear();
     for (const child of children) {
-      const run = this.engine.currentRun(child.namespace, child.workflowId);
+      const run = this.effects.runs.current(child.namespace, child.workflowId);
       if (!run?.isOpen || run.config.parent?.runId !== parent.runId) continue;
       if (child.parentClosePolicy === ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON) continue;
       if (child.parentClosePolicy === ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
-        this.engine.executions.recordCancelRequest(run, 'by parent close policy', 'embedded-temporal');
+        recordCancelRequest(this.effects, run, 'by parent close policy', 'embedded-temporal');
       } else {
-        this.engine.executions.terminateRun(run, 'by parent close policy', null, 'embedded-temporal');
+        this.lifecycle.terminateRun(run, 'by parent close policy', null, 'embedded-temporal');
       }
     }
-  }
-
-  pending(run: WorkflowRun): temporal.api.workflow.v1.IPendingChildExecutionInfo[] {
-    return [...run.children.values()].map((child) => ({
-      workflowId: child.workflowId,
-      runId: child.runId,
-      workflowTypeName: child.workflowType,
-      initiatedId: i64(child.initiatedEventId),
-      parentClosePolicy: child.parentClosePolicy,
-    }));
   }
 }
 

@@ -1,21 +1,22 @@
 /** Signals and cancel requests a workflow sends to other workflows (SignalExternal / RequestCancelExternal). */
 import type { temporal } from '@temporalio/proto';
+import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Engine } from './engine';
 import { RpcError } from './errors';
 import { i64 } from './proto';
-import type { WorkflowRun } from './workflow-run';
+import { recordCancelRequest, recordSignal } from './signals';
+import type { WorkflowRun } from './state/workflow-run';
 
 const { EventType, SignalExternalWorkflowExecutionFailedCause, CancelExternalWorkflowExecutionFailedCause } = enums;
 
 export class ExternalWorkflows {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly effects: Effects) {}
 
   /** The open target run, or undefined when there is none (or it is not the sender's child when required). */
   private target(sender: WorkflowRun, namespace: string, workflowId: string, runId: string, childOnly: boolean) {
     let run: WorkflowRun;
     try {
-      run = this.engine.findRun(namespace, { workflowId, runId });
+      run = this.effects.runs.find(namespace, { workflowId, runId });
     } catch (err) {
       if (err instanceof RpcError) return undefined;
       throw err;
@@ -30,7 +31,7 @@ export class ExternalWorkflows {
     a: temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes,
     completedEventId: number,
   ): void {
-    const ns = this.engine.namespace(a.namespace || run.namespace.name);
+    const ns = this.effects.namespace(a.namespace || run.namespace.name);
     const execution = { workflowId: a.execution?.workflowId ?? '', runId: a.execution?.runId ?? '' };
     const initiatedEventId = run.append(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
       signalExternalWorkflowExecutionInitiatedEventAttributes: {
@@ -47,13 +48,13 @@ export class ExternalWorkflows {
     });
     const target = this.target(run, ns.name, execution.workflowId, execution.runId, a.childWorkflowOnly === true);
     if (target) {
-      this.engine.executions.recordSignal(target, a.signalName ?? '', a.input, a.header, '', {
+      recordSignal(this.effects, target, a.signalName ?? '', a.input, a.header, '', {
         initiatedEventId,
         workflowId: run.workflowId,
         runId: run.runId,
       });
     }
-    this.engine.recordEvent(run, () => {
+    this.effects.recordEvent(run, () => {
       if (target) {
         run.append(EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, {
           externalWorkflowExecutionSignaledEventAttributes: {
@@ -86,7 +87,7 @@ export class ExternalWorkflows {
     a: temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes,
     completedEventId: number,
   ): void {
-    const ns = this.engine.namespace(a.namespace || run.namespace.name);
+    const ns = this.effects.namespace(a.namespace || run.namespace.name);
     const execution = { workflowId: a.workflowId ?? '', runId: a.runId ?? '' };
     const initiatedEventId = run.append(EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
       requestCancelExternalWorkflowExecutionInitiatedEventAttributes: {
@@ -101,13 +102,13 @@ export class ExternalWorkflows {
     });
     const target = this.target(run, ns.name, execution.workflowId, execution.runId, a.childWorkflowOnly === true);
     if (target) {
-      this.engine.executions.recordCancelRequest(target, a.reason ?? '', '', {
+      recordCancelRequest(this.effects, target, a.reason ?? '', '', {
         initiatedEventId,
         workflowId: run.workflowId,
         runId: run.runId,
       });
     }
-    this.engine.recordEvent(run, () => {
+    this.effects.recordEvent(run, () => {
       if (target) {
         run.append(EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
           externalWorkflowExecutionCancelRequestedEventAttributes: {

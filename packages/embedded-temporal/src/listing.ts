@@ -1,7 +1,8 @@
 /** ListWorkflowExecutions / CountWorkflowExecutions over the runs in memory. */
 import type { temporal } from '@temporalio/proto';
+import { executionInfo } from './describe';
+import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Engine } from './engine';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
 import {
@@ -15,7 +16,7 @@ import {
   type VisibilityRecord,
 } from './visibility';
 import type { Namespace } from './namespaces';
-import type { WorkflowRun } from './workflow-run';
+import type { WorkflowRun } from './state/workflow-run';
 
 const { WorkflowExecutionStatus: Status } = enums;
 const STATUS_NAMES: Record<number, ExecutionStatusName> = {
@@ -30,12 +31,12 @@ const STATUS_NAMES: Record<number, ExecutionStatusName> = {
 const DEFAULT_PAGE_SIZE = 1000;
 
 export class Listing {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly effects: Pick<Effects, 'runs' | 'namespace'>) {}
 
   list(
     request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest,
   ): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
-    const ns = this.engine.namespace(request.namespace);
+    const ns = this.effects.namespace(request.namespace);
     const query = parse(ns, request.query ?? '', false);
     const matching = this.records(ns).filter(({ record }) => matchesVisibilityQuery(query, record));
     const compare = compareVisibilityRecords(query, ns.searchAttributes);
@@ -45,7 +46,7 @@ export class Listing {
     const page = matching.slice(offset, offset + pageSize);
     const next = offset + page.length;
     return {
-      executions: page.map(({ run }) => this.engine.executions.executionInfo(run)),
+      executions: page.map(({ run }) => executionInfo(run)),
       nextPageToken: next < matching.length ? Buffer.from(String(next)) : Buffer.alloc(0),
     };
   }
@@ -53,7 +54,7 @@ export class Listing {
   count(
     request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest,
   ): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
-    const ns = this.engine.namespace(request.namespace);
+    const ns = this.effects.namespace(request.namespace);
     const query = parse(ns, request.query ?? '', true);
     const records = this.records(ns).map(({ record }) => record);
     if (query.groupBy.length > 0) {
@@ -74,7 +75,7 @@ export class Listing {
 
   private records(ns: Namespace): { run: WorkflowRun; record: VisibilityRecord }[] {
     const result: { run: WorkflowRun; record: VisibilityRecord }[] = [];
-    for (const run of this.engine.runs.values()) {
+    for (const run of this.effects.runs.all()) {
       if (run.namespace === ns) result.push({ run, record: record(run) });
     }
     return result;

@@ -6,38 +6,33 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
+import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Engine } from './engine';
 import { failedPrecondition, invalidArgument, notFound, RpcError } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
+import { type PendingQuery, routeQuery } from './state/query';
+import type { WorkflowRun } from './state/workflow-run';
 import { encodeTaskToken, type TaskToken } from './task-token';
 import { timestamp } from './time';
 import type { Payloads } from './types';
-import type { WorkflowRun } from './workflow-run';
 
 const { QueryResultType, QueryRejectCondition, WorkflowExecutionStatus, TaskQueueKind } = enums;
 type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;
 type QueryResult = temporal.api.query.v1.IWorkflowQueryResult;
 
-interface PendingQuery {
-  id: string;
-  run: WorkflowRun;
-  query: WorkflowQuery;
-  resolve(result: Payloads | null | undefined): void;
-  reject(error: Error): void;
-}
-
 export class Queries {
   private readonly pending = new Map<string, PendingQuery>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly effects: Effects) {
+    effects.onRunClosed((run) => this.runClosed(run));
+  }
 
   async query(
     request: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
     answerBy: number,
   ): Promise<temporal.api.workflowservice.v1.IQueryWorkflowResponse> {
-    const run = this.engine.findRun(request.namespace, request.execution);
+    const run = this.effects.runs.find(request.namespace, request.execution);
     if (!request.query?.queryType) throw invalidArgument('Query type is required');
     const condition = request.queryRejectCondition ?? 0;
     if (
@@ -60,7 +55,7 @@ export class Queries {
       );
       this.pending.set(id, {
         id,
-        run,
+        runId: run.runId,
         query: request.query ?? {},
         resolve: (value) => {
           clearTimeout(timeout);
@@ -78,23 +73,16 @@ export class Queries {
     return { queryResult: result ?? null };
   }
 
+  /** Holds the query for the run's workflow task, or sends it as a legacy query task (see state/query.ts). */
   private route(run: WorkflowRun, id: string): void {
-    const task = run.workflowTask;
-    if (!hasCompletedTask(run)) {
-      // Nothing to query before the first workflow task completes: wait for it.
-      run.heldQueryIds.push(id);
-    } else if (task?.state === 'started') {
-      run.heldQueryIds.push(id);
-    } else if (task?.state === 'scheduled') {
-      // Picked up by `takeForTask` when the task is handed out.
-      run.heldQueryIds.push(id);
-    } else {
-      this.dispatchLegacy(run, id);
-    }
+    const route = routeQuery(hasCompletedTask(run), run.isOpen, run.workflowTask?.state);
+    if (route === 'hold') run.heldQueryIds.push(id);
+    else if (route === 'legacy') this.dispatchLegacy(run, id);
+    else this.pending.get(id)?.reject(notReady());
   }
 
   private dispatchLegacy(run: WorkflowRun, id: string): void {
-    this.engine.matching.workflowQueue(run.namespace.name, run.config.taskQueue).add({
+    this.effects.matching.workflowQueue(run.namespace.name, run.config.taskQueue).add({
       claim: (_ctx: PollContext) => {
         const query = this.pending.get(id);
         if (!query) return undefined;
@@ -117,8 +105,8 @@ export class Queries {
           history: { events: run.events.slice() },
           query: query.query,
           workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          scheduledTime: timestamp(this.engine.clock.now()),
-          startedTime: timestamp(this.engine.clock.now()),
+          scheduledTime: timestamp(this.effects.clock.now()),
+          startedTime: timestamp(this.effects.clock.now()),
           queries: {},
           messages: [],
         };
@@ -150,7 +138,8 @@ export class Queries {
       if (!query) continue;
       const result = results[id];
       if (!result) {
-        this.dispatchLegacy(query.run, id);
+        const run = this.effects.runs.get(query.runId);
+        if (run) this.dispatchLegacy(run, id);
         continue;
       }
       if (result.resultType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) query.resolve(result.answer);
@@ -158,28 +147,29 @@ export class Queries {
     }
   }
 
-  /** Puts the queries of a failed task back in line. */
+  /**
+   * Puts the queries of a task that failed (or was dropped with its closed run) back in line:
+   * held for the next task, or sent on as the run's state now says.
+   */
   requeue(run: WorkflowRun, ids: string[]): void {
-    run.heldQueryIds.unshift(...ids.filter((id) => this.pending.has(id)));
+    const live = ids.filter((id) => this.pending.has(id));
+    if (run.isOpen) {
+      run.heldQueryIds.unshift(...live);
+      return;
+    }
+    for (const id of live) this.route(run, id);
   }
 
   /** After a task completes or fails: held queries join the next task or go legacy. */
   afterTask(run: WorkflowRun): void {
-    if (run.workflowTask?.state === 'scheduled') return;
-    if (run.workflowTask?.state === 'started') return;
-    if (run.isOpen && !hasCompletedTask(run)) return;
+    if (routeQuery(hasCompletedTask(run), run.isOpen, run.workflowTask?.state) === 'hold') return;
     const ids = run.heldQueryIds;
     run.heldQueryIds = [];
-    for (const id of ids) if (this.pending.has(id)) this.dispatchLegacy(run, id);
+    for (const id of ids) if (this.pending.has(id)) this.route(run, id);
   }
 
-  runClosed(run: WorkflowRun): void {
-    if (!hasCompletedTask(run)) {
-      const ids = run.heldQueryIds;
-      run.heldQueryIds = [];
-      for (const id of ids) this.pending.get(id)?.reject(notReady());
-      return;
-    }
+  /** The run closed: held queries go out as legacy query tasks, or fail if no task ever completed. */
+  private runClosed(run: WorkflowRun): void {
     this.afterTask(run);
   }
 

@@ -6,13 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
+import type { ActivityAttempts } from './activity-attempts';
+import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Engine } from './engine';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
+import type { RunLifecycle } from './run-lifecycle';
+import { normalizeRetryPolicy } from './state/activity';
+import { WorkflowRun } from './state/workflow-run';
 import { durationMs, timestampMs } from './time';
+import type { Timers } from './timers';
 import type { HistoryEvent } from './types';
-import { WorkflowRun } from './workflow-run';
 
 const { EventType, WorkflowTaskFailedCause, ResetReapplyType, ResetReapplyExcludeType } = enums;
 
@@ -23,18 +27,25 @@ const CHILD_OPENING_EVENTS = new Set<number>([
   EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
 ]);
 
+/** What a reset works with (the engine provides it). */
+export interface ResetDeps extends Effects {
+  readonly lifecycle: RunLifecycle;
+  readonly timers: Timers;
+  readonly activityAttempts: ActivityAttempts;
+}
+
 export class WorkflowResets {
   /** New run ids by `namespace/workflowId/requestId`: a repeated request gets the same run. */
   private readonly byRequestId = new Map<string, string>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: ResetDeps) {}
 
   reset(
     request: temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest,
   ): temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse {
     const workflowId = request.workflowExecution?.workflowId ?? '';
     if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
-    const base = this.engine.findRun(request.namespace, request.workflowExecution);
+    const base = this.engine.runs.find(request.namespace, request.workflowExecution);
     const dedupeKey = request.requestId ? `${base.namespace.name}/${workflowId}/${request.requestId}` : '';
     const earlier = dedupeKey ? this.byRequestId.get(dedupeKey) : undefined;
     if (earlier) return { runId: earlier };
@@ -67,7 +78,7 @@ export class WorkflowResets {
     }
     const signals = this.signalsToReapply(base, startedEventId, request);
 
-    const current = this.engine.currentRun(base.namespace.name, workflowId);
+    const current = this.engine.runs.current(base.namespace.name, workflowId);
     const newRunId = randomUUID();
     const identity = request.identity ?? '';
     const reason = request.reason ?? '';
@@ -75,7 +86,7 @@ export class WorkflowResets {
     // Moved before the base run is terminated, so its parent close policy leaves them alone.
     this.moveRunningChildren(base, run, running);
     if (current?.isOpen) {
-      this.engine.executions.terminateRun(current, `resetting workflow: ${reason}`, null, identity);
+      this.engine.lifecycle.terminateRun(current, `resetting workflow: ${reason}`, null, identity);
     }
 
     for (const event of prefix) run.events.push({ ...event });
@@ -105,10 +116,10 @@ export class WorkflowResets {
       if (child && eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) child.startedEventId = copiedId;
     }
     if (request.requestId) run.requestIds.add(request.requestId);
-    this.engine.addRun(run);
-    this.engine.executions.armRunTimeout(run);
+    this.engine.runs.add(run);
+    this.engine.lifecycle.armRunTimeout(run);
     this.carryOn(run, pending);
-    this.engine.workflowTasks.schedule(run);
+    this.engine.scheduleWorkflowTask(run);
     if (dedupeKey) this.byRequestId.set(dedupeKey, newRunId);
     return { runId: newRunId };
   }
@@ -145,14 +156,25 @@ export class WorkflowResets {
       }
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled) {
-        const activity = this.engine.activities.restore(run, id, scheduled);
+        // The new run dispatches it again from attempt 1.
+        const activity = this.engine.activityAttempts.track(run, id, {
+          activityId: scheduled.activityId ?? '',
+          activityType: scheduled.activityType?.name ?? '',
+          taskQueue: scheduled.taskQueue?.name || run.config.taskQueue,
+          input: scheduled.input,
+          header: scheduled.header,
+          priority: scheduled.priority,
+          scheduleToCloseMs: durationMs(scheduled.scheduleToCloseTimeout),
+          scheduleToStartMs: durationMs(scheduled.scheduleToStartTimeout),
+          startToCloseMs: durationMs(scheduled.startToCloseTimeout),
+          heartbeatMs: durationMs(scheduled.heartbeatTimeout),
+          retryPolicy: normalizeRetryPolicy(scheduled.retryPolicy),
+        });
+        this.engine.activityAttempts.dispatch(run, activity);
         const cancel = run.events
           .filter((e) => Number(e.activityTaskCancelRequestedEventAttributes?.scheduledEventId) === id)
           .pop();
-        if (cancel) {
-          activity.cancelRequested = true;
-          activity.latestCancelRequestedEventId = Number(cancel.eventId);
-        }
+        if (cancel) activity.cancelRequestedEventId = Number(cancel.eventId);
       }
     }
   }
@@ -164,7 +186,7 @@ export class WorkflowResets {
       if (!child) continue;
       base.children.delete(id);
       run.children.set(id, child);
-      for (const childRun of this.engine.runs.values()) {
+      for (const childRun of this.engine.runs.all()) {
         const link = childRun.config.parent;
         if (link?.runId === base.runId && link.initiatedEventId === id) link.runId = run.runId;
       }

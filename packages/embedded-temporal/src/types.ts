@@ -12,3 +12,5 @@ export type RetryPolicy = temporal.api.common.v1.IRetryPolicy;
 export type WorkflowExecution = temporal.api.common.v1.IWorkflowExecution;
 export type Command = temporal.api.command.v1.ICommand;
 export type ProtocolMessage = temporal.api.protocol.v1.IMessage;
+export type WorkflowTaskResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+export type ActivityTaskResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;

@@ -4,48 +4,42 @@
  * (WorkflowExecutionUpdateCompleted) or rejected (no event). Callers block until the stage
  * they wait for, or until their long-poll deadline (the client then asks again).
  */
-import type { temporal } from '@temporalio/proto';
-import { enums } from './enums';
-import type { Engine } from './engine';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import type { temporal } from '@temporalio/proto';
+import type { Effects } from './effects';
+import { enums } from './enums';
 import { invalidArgument, notFound, RpcError } from './errors';
 import { i64 } from './proto';
+import { advanceUpdate, isUpdateCompleted, newUpdate, updateReached, type UpdateState } from './state/update';
+import type { WorkflowRun } from './state/workflow-run';
 import type { ProtocolMessage } from './types';
-import type { WorkflowRun } from './workflow-run';
+import type { WorkflowStarts } from './workflow-starts';
 
 const { EventType, UpdateWorkflowExecutionLifecycleStage: Stage } = enums;
 type Stage = temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 type UpdateRequest = temporal.api.update.v1.IRequest;
-type Outcome = temporal.api.update.v1.IOutcome;
 
 const TYPE_PREFIX = 'type.googleapis.com/';
 /** The server's default `history.maxInFlightUpdates`. */
 const MAX_IN_FLIGHT_UPDATES = 10;
 const REQUEST_TYPE = `${TYPE_PREFIX}temporal.api.update.v1.Request`;
 
-interface UpdateState {
-  id: string;
-  run: WorkflowRun;
-  request: UpdateRequest;
-  stage: Stage;
-  outcome?: Outcome;
-  acceptedEventId?: number;
-  /** Set when the run closed before the update finished. */
-  error?: Error;
-  waiters: Set<() => void>;
-}
-
 export class Updates {
   /** By `runId\0updateId`. */
   private readonly updates = new Map<string, UpdateState>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly effects: Effects,
+    private readonly starts: WorkflowStarts,
+  ) {
+    effects.onRunClosed((run) => this.dropRun(run));
+  }
 
   async update(
     request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest,
     answerBy: number,
   ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
-    const run = this.engine.findRun(request.namespace, request.workflowExecution, request.firstExecutionRunId);
+    const run = this.effects.runs.find(request.namespace, request.workflowExecution, request.firstExecutionRunId);
     const state = this.admit(run, request.request ?? {});
     // The caller re-sends while the stage is below ACCEPTED, so at least that is waited for.
     const stage = request.waitPolicy?.lifecycleStage ?? Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED;
@@ -57,7 +51,7 @@ export class Updates {
     answerBy: number,
   ): Promise<temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateResponse> {
     const ref = request.updateRef;
-    const run = this.engine.findRun(request.namespace, ref?.workflowExecution);
+    const run = this.effects.runs.find(request.namespace, ref?.workflowExecution);
     const state = this.updates.get(key(run.runId, ref?.updateId ?? ''));
     if (!state) throw notFound(`update ${ref?.updateId} not found`);
     // Without a wait policy (or ADMITTED) the current stage is answered at once.
@@ -77,7 +71,7 @@ export class Updates {
     if (!run.isOpen) throw notFound('workflow execution already completed');
     let inFlight = 0;
     for (const other of this.updates.values()) {
-      if (other.run === run && other.stage !== Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) inFlight++;
+      if (other.runId === run.runId && !isUpdateCompleted(other)) inFlight++;
     }
     if (inFlight >= MAX_IN_FLIGHT_UPDATES) {
       throw new RpcError(
@@ -85,13 +79,7 @@ export class Updates {
         `limit on number of concurrent in-flight updates has been reached (${MAX_IN_FLIGHT_UPDATES})`,
       );
     }
-    const state: UpdateState = {
-      id,
-      run,
-      request,
-      stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED,
-      waiters: new Set(),
-    };
+    const state = newUpdate(id, run.runId, request);
     this.updates.set(key(run.runId, id), state);
     run.pendingUpdateIds.push(id);
     // An update ends a start delay (like signal-with-start), so the first task carries it.
@@ -100,7 +88,7 @@ export class Updates {
       run.firstTaskBackoff = undefined;
     }
     // A started task picks it up on completion (a new task is scheduled for it).
-    this.engine.workflowTasks.schedule(run);
+    this.effects.scheduleWorkflowTask(run);
     return state;
   }
 
@@ -109,16 +97,13 @@ export class Updates {
     stage: Stage,
     answerBy: number,
   ): Promise<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse> {
-    const target = stage;
-    const reached = () =>
-      state.error !== undefined ||
-      state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED ||
-      state.stage >= target;
+    const reached = () => updateReached(state, stage);
+    const run = this.effects.runs.get(state.runId) as WorkflowRun;
     return new Promise((resolve, reject) => {
       const respond = () => {
         if (state.error) return reject(state.error);
         resolve({
-          updateRef: { workflowExecution: state.run.execution, updateId: state.id },
+          updateRef: { workflowExecution: run.execution, updateId: state.id },
           outcome: state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED ? state.outcome : null,
           stage: state.stage,
         });
@@ -135,12 +120,6 @@ export class Updates {
       const timer = setTimeout(finish, Math.max(0, answerBy - Date.now()));
       state.waiters.add(check);
     });
-  }
-
-  private advance(state: UpdateState, stage: Stage, outcome?: Outcome): void {
-    state.stage = stage;
-    if (outcome) state.outcome = outcome;
-    for (const waiter of [...state.waiters]) waiter();
   }
 
   /** Update ids to deliver with a workflow task being handed out. */
@@ -185,7 +164,7 @@ export class Updates {
             acceptedRequest: acceptance.acceptedRequest ?? state.request,
           },
         });
-        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
+        advanceUpdate(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
         return false;
       }
       case `${TYPE_PREFIX}temporal.api.update.v1.Response`: {
@@ -197,7 +176,7 @@ export class Updates {
             outcome: response.outcome ?? null,
           },
         });
-        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, response.outcome ?? {});
+        advanceUpdate(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, response.outcome ?? {});
         return false;
       }
       case `${TYPE_PREFIX}temporal.api.update.v1.Rejection`: {
@@ -211,8 +190,8 @@ export class Updates {
   }
 
   private reject(state: UpdateState, failure: temporal.api.failure.v1.IFailure): void {
-    this.updates.delete(key(state.run.runId, state.id));
-    this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, { failure });
+    this.updates.delete(key(state.runId, state.id));
+    advanceUpdate(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, { failure });
   }
 
   /** After a completion: requests the worker neither accepted nor rejected count as rejected. */
@@ -230,13 +209,13 @@ export class Updates {
   }
 
   /** The run closed: updates still in flight fail. */
-  dropRun(run: WorkflowRun): void {
+  private dropRun(run: WorkflowRun): void {
     for (const [k, state] of this.updates) {
-      if (state.run !== run) continue;
-      if (state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED) continue;
+      if (state.runId !== run.runId) continue;
+      if (isUpdateCompleted(state)) continue;
       if (state.stage === Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED) {
         // Accepted but unfinished: completed with the failure the server reports.
-        this.advance(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, {
+        advanceUpdate(state, Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, {
           failure: {
             message: 'Workflow Update failed because the Workflow completed before the Update completed.',
             source: 'Server',
@@ -261,10 +240,10 @@ export class Updates {
     if (!first?.startWorkflow || !second?.updateWorkflow || (request.operations?.length ?? 0) !== 2) {
       throw invalidArgument('ExecuteMultiOperation supports exactly [startWorkflow, updateWorkflow]');
     }
-    const ns = this.engine.namespace(request.namespace);
+    const ns = this.effects.namespace(request.namespace);
     const startRequest = first.startWorkflow;
     const updateRequest = second.updateWorkflow;
-    let started: ReturnType<Engine['executions']['startRun']>;
+    let started: ReturnType<WorkflowStarts['startRun']>;
     // A refused update must not leave a started workflow behind (the server starts nothing):
     // what can refuse an update for a run this call creates is checked before the start.
     try {
@@ -276,7 +255,7 @@ export class Updates {
       if (!startRequest.workflowIdConflictPolicy) {
         throw invalidArgument('Update-with-start requires a workflow id conflict policy');
       }
-      started = this.engine.executions.startRun(ns, { ...startRequest, namespace: ns.name }, {});
+      started = this.starts.startRun(ns, { ...startRequest, namespace: ns.name }, {});
     } catch (err) {
       throw multiOperationFailure(err, 0);
     }

@@ -5,23 +5,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
-import { enums } from './enums';
 import { ClockLock } from './clock';
-import { validateCommands } from './command-validation';
-import type { ActivityTaskResponse } from './activities';
-import type { Engine } from './engine';
+import type { CommandRegistry } from './commands';
+import type { Effects } from './effects';
+import { enums } from './enums';
 import { invalidArgument, notFound } from './errors';
 import type { PollContext } from './matching';
 import { i64 } from './proto';
+import type { Queries } from './queries';
+import type { RunLifecycle } from './run-lifecycle';
+import { recordBuildId } from './search-attribute-values';
+import { moveWorkflowTask, newWorkflowTask, type WorkflowTaskState } from './state/workflow-task';
+import type { WorkflowRun } from './state/workflow-run';
 import { encodeTaskToken, type TaskToken } from './task-token';
 import { duration, durationMs, timestamp } from './time';
-import type { Command, Failure, ProtocolMessage } from './types';
-import type { WorkflowRun, WorkflowTaskState } from './workflow-run';
+import type { ActivityTaskResponse, Failure, ProtocolMessage, WorkflowTaskResponse } from './types';
+import type { Updates } from './updates';
 
-const { EventType, CommandType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } =
-  enums;
-type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
-export type WorkflowTaskResponse = PollResponse;
+const { EventType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } = enums;
+type PollResponse = WorkflowTaskResponse;
 
 const SUGGEST_CAN_HISTORY_EVENTS = 4096;
 const SUGGEST_CAN_HISTORY_BYTES = 4 * 1024 * 1024;
@@ -38,18 +40,19 @@ function causeName(cause: temporal.api.enums.v1.WorkflowTaskFailedCause): string
 /** Used when a worker asks for stickiness without a schedule-to-start timeout. */
 const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 5_000;
 
-const CLOSING_COMMANDS = new Set<number>([
-  CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
-  CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
-  CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
-  CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
-]);
-
 export class WorkflowTasks {
   /** Runs by the sticky queue they are bound to. */
   private readonly stickyRuns = new Map<string, Set<WorkflowRun>>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly effects: Effects,
+    private readonly queries: Queries,
+    private readonly updates: Updates,
+    private readonly commands: CommandRegistry,
+    private readonly lifecycle: RunLifecycle,
+  ) {
+    effects.onRunClosed((run) => this.dropRun(run));
+  }
 
   /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
   schedule(run: WorkflowRun, dispatch = true): void {
@@ -62,18 +65,12 @@ export class WorkflowTasks {
         attempt,
       },
     });
-    const task: WorkflowTaskState = {
+    const task = newWorkflowTask({
       scheduledEventId,
-      startedEventId: 0,
       attempt,
-      state: 'scheduled',
-      scheduledTime: this.engine.clock.now(),
-      startedTime: 0,
-      queryIds: [],
-      updateIds: [],
-      lock: new ClockLock(this.engine.clock),
-      dispatchSeq: 0,
-    };
+      scheduledTime: this.effects.clock.now(),
+      lock: new ClockLock(this.effects.clock),
+    });
     task.lock.hold();
     run.workflowTask = task;
     if (dispatch) this.dispatch(run, task);
@@ -90,17 +87,17 @@ export class WorkflowTasks {
     task.stickyFallback = undefined;
     const sticky = run.sticky;
     if (sticky) {
-      this.engine.matching
+      this.effects.matching
         .workflowQueue(run.namespace.name, sticky.queue)
         .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, true) : undefined) });
-      task.stickyFallback = this.engine.clock.schedule(this.engine.clock.now() + sticky.scheduleToStartMs, () => {
+      task.stickyFallback = this.effects.clock.schedule(this.effects.clock.now() + sticky.scheduleToStartMs, () => {
         if (run.workflowTask !== task || task.state !== 'scheduled' || task.dispatchSeq !== seq) return;
         this.setSticky(run, undefined);
         this.dispatch(run, task);
       });
       return;
     }
-    this.engine.matching
+    this.effects.matching
       .workflowQueue(run.namespace.name, run.config.taskQueue)
       .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, false) : undefined) });
   }
@@ -109,7 +106,7 @@ export class WorkflowTasks {
   setSticky(run: WorkflowRun, sticky: WorkflowRun['sticky']): void {
     if (run.sticky) this.stickyRuns.get(run.sticky.queue)?.delete(run);
     // A task completed by a worker that is shutting down must not bind the run to its sticky queue.
-    if (sticky && this.engine.matching.isRetiredStickyQueue(run.namespace.name, sticky.queue)) sticky = undefined;
+    if (sticky && this.effects.matching.isRetiredStickyQueue(run.namespace.name, sticky.queue)) sticky = undefined;
     run.sticky = sticky;
     if (!sticky) return;
     let runs = this.stickyRuns.get(sticky.queue);
@@ -160,8 +157,8 @@ export class WorkflowTasks {
     task.stickyFallback?.cancel();
     task.stickyFallback = undefined;
     // Queries and updates that arrived while scheduled ride along with this task.
-    task.queryIds.push(...this.engine.queries.takeForTask(run));
-    task.updateIds.push(...this.engine.updates.takeForTask(run));
+    task.queryIds.push(...this.queries.takeForTask(run));
+    task.updateIds.push(...this.updates.takeForTask(run));
     const historySize = run.historySizeBytes();
     // The server's default thresholds for suggesting continue-as-new.
     const suggestions: temporal.api.enums.v1.SuggestContinueAsNewReason[] = [];
@@ -181,9 +178,9 @@ export class WorkflowTasks {
         suggestContinueAsNewReasons: suggestions,
       },
     });
-    task.state = 'started';
-    task.startedTime = this.engine.clock.now();
-    task.timeout = this.engine.clock.schedule(task.startedTime + run.config.workflowTaskTimeoutMs, () =>
+    moveWorkflowTask(task, 'started');
+    task.startedTime = this.effects.clock.now();
+    task.timeout = this.effects.clock.schedule(task.startedTime + run.config.workflowTaskTimeoutMs, () =>
       this.timedOut(run, task),
     );
     const token: TaskToken = {
@@ -207,15 +204,15 @@ export class WorkflowTasks {
       workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       scheduledTime: timestamp(task.scheduledTime),
       startedTime: timestamp(task.startedTime),
-      queries: this.engine.queries.queriesFor(task.queryIds),
-      messages: this.engine.updates.messagesFor(run, task.updateIds, task.startedEventId),
+      queries: this.queries.queriesFor(task.queryIds),
+      messages: this.updates.messagesFor(run, task.updateIds, task.startedEventId),
     };
   }
 
   /** The started task a token names, or NOT_FOUND. */
   private startedTask(token: TaskToken): { run: WorkflowRun; task: WorkflowTaskState } {
     if (token.kind !== 'workflow') throw notFound('Task token is not a workflow task token');
-    const run = this.engine.runs.get(token.runId);
+    const run = this.effects.runs.get(token.runId);
     const task = run?.workflowTask;
     if (
       !run ||
@@ -239,9 +236,9 @@ export class WorkflowTasks {
     const messages = request.messages ?? [];
     const identity = request.identity ?? '';
 
-    this.engine.queries.answerFromTask(task.queryIds, request.queryResults ?? {});
+    this.queries.answerFromTask(task.queryIds, request.queryResults ?? {});
 
-    const closingAt = commands.findIndex((c) => CLOSING_COMMANDS.has(c.commandType ?? 0));
+    const closingAt = commands.findIndex((c) => this.commands.closesRun(c));
     if (closingAt >= 0 && closingAt !== commands.length - 1) {
       this.fail(run, task, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES, {
         message: 'A workflow-closing command must be the last command',
@@ -256,12 +253,12 @@ export class WorkflowTasks {
       throw invalidArgument('UnhandledCommand');
     }
 
-    const problem = validateCommands(this.engine, run, commands, messages);
+    const problem = this.commands.validate(run, commands, messages);
     if (problem?.terminate) {
       // The server's wording: `<Cause>: <message>`, in the failed task and as the termination reason.
       const reason = `${causeName(problem.cause)}: ${problem.message}`;
       this.fail(run, task, problem.cause, { message: reason }, identity, false);
-      this.engine.executions.terminateRun(run, reason, null, SERVICE_IDENTITY);
+      this.lifecycle.terminateRun(run, reason, null, SERVICE_IDENTITY);
       throw invalidArgument(reason);
     }
     if (problem) {
@@ -295,7 +292,7 @@ export class WorkflowTasks {
           }
         : undefined,
     );
-    this.engine.executions.recordBuildId(run, buildId);
+    recordBuildId(run, buildId);
     run.previousStartedEventId = task.startedEventId;
     run.workflowTaskFailures = 0;
 
@@ -304,18 +301,21 @@ export class WorkflowTasks {
     const handledMessages = new Set<string>();
     let needsTask = request.forceCreateNewWorkflowTask === true;
     const eagerActivities: ActivityTaskResponse[] = [];
+    const ctx = {
+      deps: this.commands.deps,
+      run,
+      completedEventId,
+      identity,
+      eagerActivities,
+      messagesById,
+      handledMessages,
+    };
     try {
       for (const command of commands) {
-        if (command.commandType === CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE) {
-          const id = command.protocolMessageCommandAttributes?.messageId ?? '';
-          const message = messagesById.get(id);
-          if (!message) throw invalidArgument(`Protocol message ${id} not found in the completion`);
-          handledMessages.add(id);
-          needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
-          continue;
-        }
         const firstEvent = run.events.length;
-        needsTask = this.applyCommand(run, command, completedEventId, identity, eagerActivities) || needsTask;
+        const handler = this.commands.handler(command);
+        if (!handler) throw invalidArgument(`Command type ${command.commandType} is not supported`);
+        needsTask = handler.apply(command, ctx) || needsTask;
         // The command's summary/details go on the event it produced.
         if (command.userMetadata && run.events.length > firstEvent) {
           run.events[firstEvent].userMetadata = command.userMetadata;
@@ -324,132 +324,21 @@ export class WorkflowTasks {
       // Messages without a command (rejections) are handled after the commands.
       for (const message of messages) {
         if (message.id && handledMessages.has(message.id)) continue;
-        needsTask = this.engine.updates.onMessage(run, message, completedEventId) || needsTask;
+        needsTask = this.updates.onMessage(run, message, completedEventId) || needsTask;
       }
     } finally {
-      this.engine.updates.afterTask(run, task.updateIds);
+      // Only now: until the commands are applied, events from outside are held for after them.
+      moveWorkflowTask(task, 'completed');
+      this.updates.afterTask(run, task.updateIds);
       if (run.isOpen) {
-        const hadBuffered = this.engine.flushBuffered(run);
+        const hadBuffered = run.flushBuffered();
         run.workflowTask = undefined;
         if (hadBuffered || needsTask || run.pendingUpdateIds.length > 0) this.schedule(run);
       }
       task.lock.release();
-      this.engine.queries.afterTask(run);
+      this.queries.afterTask(run);
     }
     return { activityTasks: eagerActivities };
-  }
-
-  /** One event (or a few) per command, in command order. Returns whether a new task is needed. */
-  private applyCommand(
-    run: WorkflowRun,
-    command: Command,
-    completedEventId: number,
-    identity: string,
-    eagerActivities: ActivityTaskResponse[],
-  ): boolean {
-    const engine = this.engine;
-    switch (command.commandType) {
-      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
-        const eager = engine.activities.schedule(
-          run,
-          command.scheduleActivityTaskCommandAttributes ?? {},
-          completedEventId,
-          { identity },
-        );
-        if (eager) eagerActivities.push(eager);
-        return false;
-      }
-      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
-        engine.activities.requestCancel(
-          run,
-          Number(command.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0),
-          completedEventId,
-        );
-        return false;
-      case CommandType.COMMAND_TYPE_START_TIMER:
-        engine.timers.start(run, command.startTimerCommandAttributes ?? {}, completedEventId);
-        return false;
-      case CommandType.COMMAND_TYPE_CANCEL_TIMER:
-        engine.timers.cancel(run, command.cancelTimerCommandAttributes?.timerId ?? '', completedEventId, identity);
-        return false;
-      case CommandType.COMMAND_TYPE_RECORD_MARKER: {
-        const a = command.recordMarkerCommandAttributes ?? {};
-        run.append(EventType.EVENT_TYPE_MARKER_RECORDED, {
-          markerRecordedEventAttributes: {
-            markerName: a.markerName ?? '',
-            details: a.details ?? {},
-            workflowTaskCompletedEventId: i64(completedEventId),
-            header: a.header ?? null,
-            failure: a.failure ?? null,
-          },
-        });
-        return false;
-      }
-      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const attributes = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? {};
-        const typed = engine.executions.typedSearchAttributes(run.namespace, attributes);
-        engine.executions.mergeSearchAttributes(run, typed);
-        run.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, {
-          upsertWorkflowSearchAttributesEventAttributes: {
-            workflowTaskCompletedEventId: i64(completedEventId),
-            searchAttributes: typed,
-          },
-        });
-        return false;
-      }
-      case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
-        const memo = command.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? {};
-        const fields = { ...(run.memo?.fields ?? {}) };
-        for (const [key, value] of Object.entries(memo.fields ?? {})) {
-          if (isNilPayload(value)) delete fields[key];
-          else fields[key] = value;
-        }
-        run.memo = { fields };
-        run.append(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, {
-          workflowPropertiesModifiedEventAttributes: {
-            workflowTaskCompletedEventId: i64(completedEventId),
-            upsertedMemo: memo,
-          },
-        });
-        return false;
-      }
-      case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-        engine.executions.completeRun(run, command.completeWorkflowExecutionCommandAttributes ?? {}, completedEventId);
-        return false;
-      case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        engine.executions.failRun(run, command.failWorkflowExecutionCommandAttributes?.failure ?? {}, completedEventId);
-        return false;
-      case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
-        engine.executions.cancelRun(run, command.cancelWorkflowExecutionCommandAttributes ?? {}, completedEventId);
-        return false;
-      case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
-        engine.executions.continueAsNew(
-          run,
-          command.continueAsNewWorkflowExecutionCommandAttributes ?? {},
-          completedEventId,
-        );
-        return false;
-      case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        engine.children.start(
-          run,
-          command.startChildWorkflowExecutionCommandAttributes ?? {},
-          completedEventId,
-          command.userMetadata,
-        );
-        return false;
-      case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-        engine.external.signal(run, command.signalExternalWorkflowExecutionCommandAttributes ?? {}, completedEventId);
-        return false;
-      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
-        engine.external.cancel(
-          run,
-          command.requestCancelExternalWorkflowExecutionCommandAttributes ?? {},
-          completedEventId,
-        );
-        return false;
-      default:
-        throw invalidArgument(`Command type ${command.commandType} is not supported by the embedded service`);
-    }
   }
 
   failed(request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest, token: TaskToken): object {
@@ -482,6 +371,7 @@ export class WorkflowTasks {
         identity,
       },
     });
+    moveWorkflowTask(task, 'failed');
     // An unhandled command is not the worker's fault: the next attempt starts afresh.
     this.retry(run, task, cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, reschedule);
   }
@@ -495,6 +385,7 @@ export class WorkflowTasks {
         timeoutType: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
       },
     });
+    moveWorkflowTask(task, 'timedOut');
     this.retry(run, task);
   }
 
@@ -503,34 +394,16 @@ export class WorkflowTasks {
     // The worker dropped the run from its cache when the task failed: back to full histories.
     this.setSticky(run, undefined);
     if (countAttempt) run.workflowTaskFailures++;
-    this.engine.flushBuffered(run);
+    run.flushBuffered();
     run.workflowTask = undefined;
-    this.engine.queries.requeue(run, task.queryIds);
-    this.engine.updates.requeue(run, task.updateIds);
+    this.queries.requeue(run, task.queryIds);
+    this.updates.requeue(run, task.updateIds);
     if (reschedule) this.schedule(run);
     task.lock.release();
-    this.engine.queries.afterTask(run);
+    this.queries.afterTask(run);
   }
 
-  /**
-   * Before a run is closed from outside (terminate, timeout): a started task is failed so the
-   * history stays well formed, and held events are written.
-   */
-  forceClose(run: WorkflowRun): void {
-    const task = run.workflowTask;
-    if (task?.state === 'started') {
-      run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
-        workflowTaskFailedEventAttributes: {
-          scheduledEventId: i64(task.scheduledEventId),
-          startedEventId: i64(task.startedEventId),
-          cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
-        },
-      });
-    }
-    this.engine.flushBuffered(run);
-  }
-
-  dropRun(run: WorkflowRun): void {
+  private dropRun(run: WorkflowRun): void {
     this.setSticky(run, undefined);
     const task = run.workflowTask;
     if (!task) return;
@@ -538,7 +411,7 @@ export class WorkflowTasks {
     task.stickyFallback?.cancel();
     task.lock.release();
     // Queries delivered with a task that will never complete are answered by a legacy query task.
-    this.engine.queries.requeue(run, task.queryIds);
+    this.queries.requeue(run, task.queryIds);
     run.workflowTask = undefined;
     run.buffered = [];
   }
@@ -548,17 +421,10 @@ export class WorkflowTasks {
     request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
     ctx: PollContext,
   ): Promise<PollResponse> {
-    const ns = this.engine.namespace(request.namespace);
+    const ns = this.effects.namespace(request.namespace);
     const name = request.taskQueue?.name ?? '';
     if (!name) throw invalidArgument('Task queue name is required');
-    const response = await this.engine.matching.workflowQueue(ns.name, name).poll(ctx);
+    const response = await this.effects.matching.workflowQueue(ns.name, name).poll(ctx);
     return response ?? {};
   }
-}
-
-/** A memo value that deletes its key on upsert, as the server merges memos. */
-function isNilPayload(payload: temporal.api.common.v1.IPayload): boolean {
-  const data = payload.data ? Buffer.from(payload.data).toString('utf8') : '';
-  const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString('utf8') : '';
-  return encoding === 'binary/null' || data === '' || data === 'null' || data === '[]';
 }

@@ -59,7 +59,7 @@ describe('execution timeout', () => {
     const last = run?.events.at(-1);
     expect(last?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
     expect(last?.workflowExecutionTimedOutEventAttributes?.retryState).toBe(RetryState.RETRY_STATE_TIMEOUT);
-    expect(engine.chainRuns('default', workflowId)).toHaveLength(1);
+    expect(engine.runs.chain('default', workflowId)).toHaveLength(1);
     clock.close();
   });
 });

@@ -1,13 +1,15 @@
 /** The state of one workflow run: its history and what is in flight for it. */
 import type { temporal } from '@temporalio/proto';
-import { enums } from './enums';
-import { ClockLock, type Clock, type Scheduled } from './clock';
-import type { PendingActivity } from './activities';
-import type { ChildState } from './children';
-import type { Namespace } from './namespaces';
-import { encodedEventSize, i64 } from './proto';
-import { timestamp } from './time';
-import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from './types';
+import { enums } from '../enums';
+import type { Clock, Scheduled } from '../clock';
+import type { Namespace } from '../namespaces';
+import { encodedEventSize, i64 } from '../proto';
+import { timestamp } from '../time';
+import type { Failure, Header, HistoryEvent, Memo, Payloads, RetryPolicy, SearchAttributes } from '../types';
+import type { PendingActivity } from './activity';
+import type { ChildState } from './child';
+import type { TimerState } from './timer';
+import type { WorkflowTaskState } from './workflow-task';
 
 const { WorkflowExecutionStatus } = enums;
 export type WorkflowExecutionStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -15,25 +17,6 @@ export type EventType = temporal.api.enums.v1.EventType;
 
 /** The attributes part of a history event (everything but id, type and time). */
 export type EventAttributes = Omit<HistoryEvent, 'eventId' | 'eventType' | 'eventTime'>;
-
-export interface WorkflowTaskState {
-  scheduledEventId: number;
-  startedEventId: number;
-  attempt: number;
-  state: 'scheduled' | 'started';
-  scheduledTime: number;
-  startedTime: number;
-  timeout?: Scheduled;
-  /** Queries (by id) delivered in this task's `queries` map. */
-  queryIds: string[];
-  /** Update ids delivered with this task. */
-  updateIds: string[];
-  lock: ClockLock;
-  /** Bumped on every (re)dispatch: only the latest queue entry may start the task. */
-  dispatchSeq: number;
-  /** Moves the task from a sticky queue to the normal one when no sticky poller takes it. */
-  stickyFallback?: Scheduled;
-}
 
 /** What a run was started with (kept for describe, continue-as-new and retries). */
 export interface RunConfig {
@@ -72,7 +55,7 @@ export interface ParentInfo {
 /** A deferred history write; a fired timer can still be cancelled while buffered. */
 export interface BufferedEvent {
   write: () => void;
-  firedTimerId?: string;
+  firedTimer?: TimerState;
 }
 
 export class WorkflowRun {
@@ -102,7 +85,8 @@ export class WorkflowRun {
   readonly activities = new Map<number, PendingActivity>();
   /** Open children by the id of their initiated event. */
   readonly children = new Map<number, ChildState>();
-  readonly timers = new Map<string, { startedEventId: number; handle: Scheduled }>();
+  /** Started timers by timer id (a fired one leaves, its TimerFired may still be buffered). */
+  readonly timers = new Map<string, TimerState>();
   /** Queries waiting for the started workflow task to complete. */
   heldQueryIds: string[] = [];
   /** Update ids accepted by the service but not yet delivered to a workflow task. */
@@ -148,6 +132,27 @@ export class WorkflowRun {
     this.events.push({ eventId: i64(eventId), eventType, eventTime: timestamp(this.clock.now()), ...attributes });
     for (const listener of [...this.listeners]) listener();
     return eventId;
+  }
+
+  /**
+   * Records an event that happened outside a workflow task: while a task is started it is held
+   * (and written after the task); returns whether it was written now.
+   */
+  writeOrHold(write: () => void, extra: Omit<BufferedEvent, 'write'> = {}): boolean {
+    if (this.workflowTask?.state === 'started') {
+      this.buffered.push({ write, ...extra });
+      return false;
+    }
+    write();
+    return true;
+  }
+
+  /** Writes the held events; returns whether there were any. */
+  flushBuffered(): boolean {
+    const held = this.buffered;
+    this.buffered = [];
+    for (const event of held) event.write();
+    return held.length > 0;
   }
 
   /** Encoded size of the history so far (sized incrementally, each event once). */
