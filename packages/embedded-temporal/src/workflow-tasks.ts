@@ -1,7 +1,8 @@
 /**
- * Workflow tasks: scheduling, handing out (on the run's sticky queue with partial history, or
- * on the normal queue with full history), completion with commands, failure, and the
- * start-to-close timeout.
+ * Workflow tasks, in the order a task lives: scheduling, handing out (on the run's sticky queue
+ * with partial history, or on the normal queue with full history), completion (the ordering
+ * rules here; each command's checks and effects in commands/), failure, and the start-to-close
+ * timeout. The task's states are in state/workflow-task.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
@@ -19,7 +20,7 @@ import { moveWorkflowTask, newWorkflowTask, type WorkflowTaskState } from './sta
 import type { WorkflowRun } from './state/workflow-run';
 import { encodeTaskToken, type TaskToken } from './task-token';
 import { duration, durationMs, timestamp } from './time';
-import type { ActivityTaskResponse, Failure, ProtocolMessage, WorkflowTaskResponse } from './types';
+import type { ActivityTaskResponse, Failure, WorkflowTaskResponse } from './types';
 import type { Updates } from './updates';
 
 const { EventType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } = enums;
@@ -296,36 +297,11 @@ export class WorkflowTasks {
     run.previousStartedEventId = task.startedEventId;
     run.workflowTaskFailures = 0;
 
-    const messagesById = new Map<string, ProtocolMessage>();
-    for (const message of messages) if (message.id) messagesById.set(message.id, message);
-    const handledMessages = new Set<string>();
-    let needsTask = request.forceCreateNewWorkflowTask === true;
     const eagerActivities: ActivityTaskResponse[] = [];
-    const ctx = {
-      deps: this.commands.deps,
-      run,
-      completedEventId,
-      identity,
-      eagerActivities,
-      messagesById,
-      handledMessages,
-    };
+    let needsTask = request.forceCreateNewWorkflowTask === true;
     try {
-      for (const command of commands) {
-        const firstEvent = run.events.length;
-        const handler = this.commands.handler(command);
-        if (!handler) throw invalidArgument(`Command type ${command.commandType} is not supported`);
-        needsTask = handler.apply(command, ctx) || needsTask;
-        // The command's summary/details go on the event it produced.
-        if (command.userMetadata && run.events.length > firstEvent) {
-          run.events[firstEvent].userMetadata = command.userMetadata;
-        }
-      }
-      // Messages without a command (rejections) are handled after the commands.
-      for (const message of messages) {
-        if (message.id && handledMessages.has(message.id)) continue;
-        needsTask = this.updates.onMessage(run, message, completedEventId) || needsTask;
-      }
+      needsTask =
+        this.commands.apply(run, commands, messages, { completedEventId, identity, eagerActivities }) || needsTask;
     } finally {
       // Only now: until the commands are applied, events from outside are held for after them.
       moveWorkflowTask(task, 'completed');

@@ -3,11 +3,12 @@
  * line below). `validateCommands` checks a whole completion before any command is applied.
  */
 import { enums } from '../enums';
+import { invalidArgument } from '../errors';
 import type { WorkflowRun } from '../state/workflow-run';
 import type { Command, ProtocolMessage } from '../types';
 import { cancelTimer } from './cancel-timer';
 import { cancelWorkflowExecution } from './cancel-workflow-execution';
-import type { CommandDeps, CommandHandler, CommandProblem, CommandType } from './command';
+import type { ApplyContext, CommandDeps, CommandHandler, CommandProblem, CommandType } from './command';
 import { completeWorkflowExecution } from './complete-workflow-execution';
 import { continueAsNewWorkflowExecution } from './continue-as-new-workflow-execution';
 import { failWorkflowExecution } from './fail-workflow-execution';
@@ -78,6 +79,37 @@ export class CommandRegistry {
       if (problem) return problem;
     }
     return undefined;
+  }
+
+  /**
+   * Applies a validated completion: each command in order (its user metadata goes on the first
+   * event it writes), then the protocol messages no command placed (rejections). Returns
+   * whether the workflow needs a new task for what they did.
+   */
+  apply(
+    run: WorkflowRun,
+    commands: Command[],
+    messages: ProtocolMessage[],
+    task: Pick<ApplyContext, 'completedEventId' | 'identity' | 'eagerActivities'>,
+  ): boolean {
+    const messagesById = new Map<string, ProtocolMessage>();
+    for (const message of messages) if (message.id) messagesById.set(message.id, message);
+    const ctx: ApplyContext = { ...task, deps: this.deps, run, messagesById, handledMessages: new Set() };
+    let needsTask = false;
+    for (const command of commands) {
+      const handler = this.handler(command);
+      if (!handler) throw invalidArgument(`Command type ${command.commandType} is not supported`);
+      const firstEvent = run.events.length;
+      needsTask = handler.apply(command, ctx) || needsTask;
+      if (command.userMetadata && run.events.length > firstEvent) {
+        run.events[firstEvent].userMetadata = command.userMetadata;
+      }
+    }
+    for (const message of messages) {
+      if (message.id && ctx.handledMessages.has(message.id)) continue;
+      needsTask = this.deps.updates.onMessage(run, message, task.completedEventId) || needsTask;
+    }
+    return needsTask;
   }
 }
 
