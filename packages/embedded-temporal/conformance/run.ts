@@ -11,14 +11,17 @@ import { buildPreload, buildTests, installDependencies, installedSdkVersion } fr
 import { locateSdk } from './sdk-source';
 import { DEFAULT_SUITES } from './suites';
 import { runSuite, type SuiteResult } from './suite-runner';
-import { readSummary, writeSummary } from './summary';
+import { readSummary, rewriteSummary, writeSummary } from './summary';
 
 const PACKAGE_DIR = path.resolve(__dirname, '..');
 const EMBEDDED = path.join(PACKAGE_DIR, 'bin/embedded-temporal');
 
 const USAGE = `usage: npm run conformance -w @bgcheck/embedded-temporal -- --sdk <sdk-typescript checkout or git dir>
-         [--ref <tag>] [--server <executable>] [--match <title pattern>]... [--out <dir>]
+         [--ref <tag>] [--server <executable>] [--test-server <executable>]
+         [--match <title pattern>]... [--out <dir>]
          [--compare <summary.json of another run>] [suite...]
+       npm run conformance -w @bgcheck/embedded-temporal -- --summary <summary.json> --compare <summary.json>
+         (marks a finished run's failures against another run's, without running either again)
   suites: file names under packages/test/src without .ts (default: the ${DEFAULT_SUITES.length} of the full run)`;
 
 function fail(message: string): never {
@@ -36,15 +39,24 @@ function serviceCommit(): string {
   }
 }
 
+/** Names the servers under test for the summary (`--compare` quotes it). */
+function describeServers(devServer: string, testServer: string): string {
+  const name = (exe: string) => (exe === EMBEDDED ? 'the embedded service' : path.basename(exe));
+  if (devServer === testServer) return name(devServer);
+  return `${name(devServer)} (time skipping: ${name(testServer)})`;
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     options: {
       sdk: { type: 'string' },
       ref: { type: 'string' },
       server: { type: 'string' },
+      'test-server': { type: 'string' },
       match: { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
       compare: { type: 'string' },
+      summary: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -55,8 +67,18 @@ async function main(): Promise<void> {
   }
   // npm runs workspace scripts in the package directory; paths on the command line are the caller's.
   const callerDir = process.env.INIT_CWD ?? process.cwd();
+  if (values.summary) {
+    if (!values.compare) fail('--summary needs --compare');
+    const file = path.resolve(callerDir, values.summary);
+    const totals = rewriteSummary(file, readSummary(path.resolve(callerDir, values.compare)));
+    console.log(
+      `conformance: ${totals.pass} pass, ${totals.fail} fail; summary in ${path.join(path.dirname(file), 'summary.md')}`,
+    );
+    return;
+  }
   if (!values.sdk) fail('--sdk is required');
   const server = values.server ? path.resolve(callerDir, values.server) : EMBEDDED;
+  const testServer = values['test-server'] ? path.resolve(callerDir, values['test-server']) : EMBEDDED;
   const suites = positionals.length > 0 ? positionals : DEFAULT_SUITES;
   const workDir = path.join(__dirname, '.work');
   const startedAt = new Date().toISOString();
@@ -79,8 +101,7 @@ async function main(): Promise<void> {
       testDir: built.testDir,
       avaCli: path.join(workDir, 'node_modules/ava/entrypoints/cli.mjs'),
       devServer: server,
-      // The official CLI has no time-skipping mode: time-skipping tests always use the embedded service.
-      testServer: EMBEDDED,
+      testServer,
       outDir,
       match: values.match,
     });
@@ -99,7 +120,7 @@ async function main(): Promise<void> {
       sdkRef: source.ref,
       sdkRefNote: source.refNote,
       sdkVersion,
-      server: values.server ? path.basename(server) : 'the embedded service',
+      server: describeServers(server, testServer),
       serviceCommit: serviceCommit(),
       typeErrors: built.typeErrors,
     },

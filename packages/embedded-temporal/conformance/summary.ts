@@ -74,6 +74,9 @@ interface SummaryFile {
   suites: { suite: string; tests: { title: string; status: string }[] }[];
 }
 
+/** A finished run's `summary.json`, whole (what `writeSummary` wrote). */
+type FullSummaryFile = RunInfo & { suites: SuiteSummary[] };
+
 export function readSummary(file: string): SummaryFile {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SummaryFile>;
   if (!parsed.server || !Array.isArray(parsed.suites)) throw new Error(`--compare: ${file} is not a summary.json`);
@@ -142,4 +145,23 @@ export function writeSummary(
   }
   writeFileSync(path.join(outDir, 'summary.md'), md.join('\n'));
   return totals;
+}
+
+/**
+ * Writes a finished run's summary again, marking each failure against another run: two runs made
+ * one after the other can then annotate each other without running either again.
+ */
+export function rewriteSummary(file: string, compareWith: SummaryFile): { pass: number; fail: number } {
+  readSummary(file);
+  const { suites, ...info } = JSON.parse(readFileSync(file, 'utf8')) as FullSummaryFile & { totals?: unknown };
+  delete (info as { totals?: unknown }).totals;
+  const results: SuiteResult[] = suites.map((s) => ({
+    suite: s.suite,
+    tests: s.tests.map(({ title, status, assertion }) => ({ title, status, assertion })),
+    rounds: s.rounds,
+    durationMs: s.durationMs,
+    notRun: s.notRun,
+    notes: s.notes,
+  }));
+  return writeSummary(path.dirname(file), info, results, compareWith);
 }
