@@ -12,7 +12,7 @@ import { enums } from './enums';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
 import type { RunLifecycle } from './run-lifecycle';
-import { normalizeRetryPolicy } from './state/activity';
+import { activityOptions } from './state/activity';
 import { WorkflowRun } from './state/workflow-run';
 import { durationMs, timestampMs } from './time';
 import type { Timers } from './timers';
@@ -157,19 +157,14 @@ export class WorkflowResets {
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled) {
         // The new run dispatches it again from attempt 1.
-        const activity = this.engine.activityAttempts.track(run, id, {
-          activityId: scheduled.activityId ?? '',
-          activityType: scheduled.activityType?.name ?? '',
-          taskQueue: scheduled.taskQueue?.name || run.config.taskQueue,
-          input: scheduled.input,
-          header: scheduled.header,
-          priority: scheduled.priority,
-          scheduleToCloseMs: durationMs(scheduled.scheduleToCloseTimeout),
-          scheduleToStartMs: durationMs(scheduled.scheduleToStartTimeout),
-          startToCloseMs: durationMs(scheduled.startToCloseTimeout),
-          heartbeatMs: durationMs(scheduled.heartbeatTimeout),
-          retryPolicy: normalizeRetryPolicy(scheduled.retryPolicy),
-        });
+        const activity = this.engine.activityAttempts.track(
+          run,
+          id,
+          activityOptions(scheduled, {
+            taskQueue: run.config.taskQueue,
+            runTimeoutMs: run.config.workflowRunTimeoutMs,
+          }),
+        );
         this.engine.activityAttempts.dispatch(run, activity);
         const cancel = run.events
           .filter((e) => Number(e.activityTaskCancelRequestedEventAttributes?.scheduledEventId) === id)

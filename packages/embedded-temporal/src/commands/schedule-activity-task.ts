@@ -1,14 +1,11 @@
 /** ScheduleActivityTask: ActivityTaskScheduled with the timeouts as the server fills them in, then the first attempt (eagerly when asked and allowed). */
-import type { temporal } from '@temporalio/proto';
 import { enums } from '../enums';
 import { encodedPayloadsSize, i64 } from '../proto';
-import { type ActivityOptions, normalizeRetryPolicy } from '../state/activity';
-import type { WorkflowRun } from '../state/workflow-run';
+import { activityOptions } from '../state/activity';
 import { duration, durationMs } from '../time';
 import type { CommandHandler } from './command';
 
 const { CommandType, EventType, TaskQueueKind, WorkflowTaskFailedCause: Cause } = enums;
-type Attributes = temporal.api.command.v1.IScheduleActivityTaskCommandAttributes;
 
 export const scheduleActivityTask: CommandHandler = {
   type: CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK,
@@ -36,7 +33,10 @@ export const scheduleActivityTask: CommandHandler = {
 
   apply(command, { deps, run, completedEventId, identity, eagerActivities }) {
     const a = command.scheduleActivityTaskCommandAttributes ?? {};
-    const options = activityOptions(run, a);
+    const options = activityOptions(a, {
+      taskQueue: run.config.taskQueue,
+      runTimeoutMs: run.config.workflowRunTimeoutMs,
+    });
     const scheduledEventId = run.append(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
       activityTaskScheduledEventAttributes: {
         activityId: options.activityId,
@@ -65,31 +65,3 @@ export const scheduleActivityTask: CommandHandler = {
     return false;
   },
 };
-
-/** The timeouts as the server settles them: each bounded by the ones above it and by the run timeout. */
-function activityOptions(run: WorkflowRun, a: Attributes): ActivityOptions {
-  let scheduleToCloseMs = durationMs(a.scheduleToCloseTimeout);
-  let startToCloseMs = durationMs(a.startToCloseTimeout);
-  let scheduleToStartMs = durationMs(a.scheduleToStartTimeout);
-  const runTimeoutMs = run.config.workflowRunTimeoutMs;
-  if (scheduleToCloseMs === 0) scheduleToCloseMs = runTimeoutMs;
-  if (runTimeoutMs > 0 && scheduleToCloseMs > runTimeoutMs) scheduleToCloseMs = runTimeoutMs;
-  if (startToCloseMs === 0) startToCloseMs = scheduleToCloseMs;
-  if (scheduleToCloseMs > 0 && startToCloseMs > scheduleToCloseMs) startToCloseMs = scheduleToCloseMs;
-  if (scheduleToStartMs === 0 || (scheduleToCloseMs > 0 && scheduleToStartMs > scheduleToCloseMs)) {
-    scheduleToStartMs = scheduleToCloseMs;
-  }
-  return {
-    activityId: a.activityId ?? '',
-    activityType: a.activityType?.name ?? '',
-    taskQueue: a.taskQueue?.name || run.config.taskQueue,
-    input: a.input,
-    header: a.header,
-    priority: a.priority,
-    scheduleToCloseMs,
-    scheduleToStartMs,
-    startToCloseMs,
-    heartbeatMs: durationMs(a.heartbeatTimeout),
-    retryPolicy: normalizeRetryPolicy(a.retryPolicy),
-  };
-}

@@ -61,6 +61,54 @@ export interface ActivityOptions {
   retryPolicy: RetryPolicy;
 }
 
+/** What a ScheduleActivityTask command and the ActivityTaskScheduled event written from it both hold. */
+export type ActivitySpec = Pick<
+  temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
+  | 'activityId'
+  | 'activityType'
+  | 'taskQueue'
+  | 'input'
+  | 'header'
+  | 'priority'
+  | 'scheduleToCloseTimeout'
+  | 'scheduleToStartTimeout'
+  | 'startToCloseTimeout'
+  | 'heartbeatTimeout'
+  | 'retryPolicy'
+>;
+
+/**
+ * An activity's options from its command, with the timeouts as the server settles them: each
+ * bounded by the ones above it and by the run timeout. Settled timeouts stay as they are, so the
+ * same function reads them back from the ActivityTaskScheduled event (a reset carries it on).
+ */
+export function activityOptions(a: ActivitySpec, run: { taskQueue: string; runTimeoutMs: number }): ActivityOptions {
+  let scheduleToCloseMs = durationMs(a.scheduleToCloseTimeout);
+  let startToCloseMs = durationMs(a.startToCloseTimeout);
+  let scheduleToStartMs = durationMs(a.scheduleToStartTimeout);
+  const { runTimeoutMs } = run;
+  if (scheduleToCloseMs === 0) scheduleToCloseMs = runTimeoutMs;
+  if (runTimeoutMs > 0 && scheduleToCloseMs > runTimeoutMs) scheduleToCloseMs = runTimeoutMs;
+  if (startToCloseMs === 0) startToCloseMs = scheduleToCloseMs;
+  if (scheduleToCloseMs > 0 && startToCloseMs > scheduleToCloseMs) startToCloseMs = scheduleToCloseMs;
+  if (scheduleToStartMs === 0 || (scheduleToCloseMs > 0 && scheduleToStartMs > scheduleToCloseMs)) {
+    scheduleToStartMs = scheduleToCloseMs;
+  }
+  return {
+    activityId: a.activityId ?? '',
+    activityType: a.activityType?.name ?? '',
+    taskQueue: a.taskQueue?.name || run.taskQueue,
+    input: a.input,
+    header: a.header,
+    priority: a.priority,
+    scheduleToCloseMs,
+    scheduleToStartMs,
+    startToCloseMs,
+    heartbeatMs: durationMs(a.heartbeatTimeout),
+    retryPolicy: normalizeRetryPolicy(a.retryPolicy),
+  };
+}
+
 export interface PendingActivity extends ActivityOptions {
   runId: string;
   scheduledEventId: number;
