@@ -63,7 +63,11 @@ export class Executions {
     if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
     const current = this.effects.runs.current(ns.name, request.workflowId ?? '');
     const conflict = request.workflowIdConflictPolicy || Conflict.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING;
+    const requestId = request.requestId ?? '';
     if (current?.isOpen && conflict !== Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+      // A repeated request signals once, as a plain signal.
+      if (requestId && current.requestIds.has(requestId)) return { runId: current.runId, started: false };
+      if (requestId) current.requestIds.add(requestId);
       // Signal-with-start ends a pending start delay (a plain signal does not).
       if (current.firstTaskBackoff) {
         current.firstTaskBackoff.cancel();
@@ -76,6 +80,8 @@ export class Executions {
         request.signalInput,
         request.header,
         request.identity ?? '',
+        undefined,
+        requestId,
       );
       return { runId: current.runId, started: false };
     }
@@ -88,6 +94,7 @@ export class Executions {
           input: request.signalInput,
           header: request.header,
           identity: request.identity ?? '',
+          requestId,
         },
       },
     );

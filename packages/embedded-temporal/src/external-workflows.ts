@@ -1,10 +1,11 @@
 /** Signals and cancel requests a workflow sends to other workflows (SignalExternal / RequestCancelExternal). */
+import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import type { Effects } from './effects';
 import { enums } from './enums';
 import { RpcError } from './errors';
 import { i64 } from './proto';
-import { recordCancelRequest, recordSignal } from './signals';
+import { HISTORY_SERVICE_IDENTITY, recordCancelRequest, recordSignal } from './signals';
 import type { WorkflowRun } from './state/workflow-run';
 
 const { EventType, SignalExternalWorkflowExecutionFailedCause, CancelExternalWorkflowExecutionFailedCause } = enums;
@@ -48,11 +49,17 @@ export class ExternalWorkflows {
     });
     const target = this.target(run, ns.name, execution.workflowId, execution.runId, a.childWorkflowOnly === true);
     if (target) {
-      recordSignal(this.effects, target, a.signalName ?? '', a.input, a.header, '', {
-        initiatedEventId,
-        workflowId: run.workflowId,
-        runId: run.runId,
-      });
+      // The server sends it as a signal request of its own, with a request id.
+      recordSignal(
+        this.effects,
+        target,
+        a.signalName ?? '',
+        a.input,
+        a.header,
+        HISTORY_SERVICE_IDENTITY,
+        { initiatedEventId, workflowId: run.workflowId, runId: run.runId },
+        randomUUID(),
+      );
     }
     this.effects.recordEvent(run, () => {
       if (target) {
@@ -102,7 +109,7 @@ export class ExternalWorkflows {
     });
     const target = this.target(run, ns.name, execution.workflowId, execution.runId, a.childWorkflowOnly === true);
     if (target) {
-      recordCancelRequest(this.effects, target, a.reason ?? '', '', {
+      recordCancelRequest(this.effects, target, a.reason ?? '', HISTORY_SERVICE_IDENTITY, {
         initiatedEventId,
         workflowId: run.workflowId,
         runId: run.runId,

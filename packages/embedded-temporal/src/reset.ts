@@ -12,6 +12,7 @@ import { enums } from './enums';
 import { invalidArgument } from './errors';
 import { i64 } from './proto';
 import type { RunLifecycle } from './run-lifecycle';
+import { HISTORY_SERVICE_IDENTITY } from './signals';
 import { activityOptions } from './state/activity';
 import { WorkflowRun } from './state/workflow-run';
 import { durationMs, timestampMs } from './time';
@@ -19,6 +20,9 @@ import type { Timers } from './timers';
 import type { HistoryEvent } from './types';
 
 const { EventType, WorkflowTaskFailedCause, ResetReapplyType, ResetReapplyExcludeType } = enums;
+
+/** The identity the server terminates the reset run with (the request's own identity is not recorded). */
+const RESETTER_IDENTITY = 'history-resetter';
 
 /** Events that open a child or external request. */
 const CHILD_OPENING_EVENTS = new Set<number>([
@@ -80,13 +84,12 @@ export class WorkflowResets {
 
     const current = this.engine.runs.current(base.namespace.name, workflowId);
     const newRunId = randomUUID();
-    const identity = request.identity ?? '';
     const reason = request.reason ?? '';
     const run = new WorkflowRun(base.namespace, workflowId, newRunId, { ...base.config }, this.engine.clock);
     // Moved before the base run is terminated, so its parent close policy leaves them alone.
     this.moveRunningChildren(base, run, running);
     if (current?.isOpen) {
-      this.engine.lifecycle.terminateRun(current, `resetting workflow: ${reason}`, null, identity);
+      this.engine.lifecycle.terminateRun(current, reason, null, RESETTER_IDENTITY);
     }
 
     for (const event of prefix) run.events.push({ ...event });
@@ -97,8 +100,8 @@ export class WorkflowResets {
         scheduledEventId: i64(scheduledEventId),
         startedEventId: i64(startedEventId),
         cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
-        failure: { message: reason, source: 'Server', resetWorkflowFailureInfo: {} },
-        identity,
+        failure: { message: reason, resetWorkflowFailureInfo: {} },
+        identity: HISTORY_SERVICE_IDENTITY,
         baseRunId: base.runId,
         newRunId,
         forkEventVersion: i64(0),

@@ -37,7 +37,7 @@ export interface RunOrigin {
   initiator?: ContinueAsNewInitiator;
   backoffMs?: number;
   /** A signal recorded right after WorkflowExecutionStarted (signal-with-start). */
-  signal?: { name: string; input?: Payloads | null; header?: Header | null; identity?: string };
+  signal?: { name: string; input?: Payloads | null; header?: Header | null; identity?: string; requestId?: string };
   runId?: string;
   parent?: ParentInfo;
   root?: { workflowId: string; runId: string };
@@ -110,6 +110,7 @@ export class RunLifecycle {
           input: origin.signal.input ?? null,
           identity: origin.signal.identity ?? '',
           header: origin.signal.header ?? null,
+          requestId: origin.signal.requestId ?? '',
         },
       });
     }

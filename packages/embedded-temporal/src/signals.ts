@@ -7,6 +7,9 @@ import type { Header, Payloads } from './types';
 
 const { EventType } = enums;
 
+/** The identity the server records on what it writes for a workflow (a signal or cancel request it sent, for one). */
+export const HISTORY_SERVICE_IDENTITY = 'history-service';
+
 /** The workflow that sent a signal or cancel request (its initiated event), when one did. */
 export interface ExternalSender {
   initiatedEventId: number;

@@ -7,6 +7,8 @@ import { cancellable, cancelOther, childTimesOut, parentAbandonsNothing, parentO
 describe('child workflows and external workflows', () => {
   const suite = useWorkerSuite({ name: 'children' });
   const { taskQueue, started } = suite;
+  const history = async (workflowId: string) =>
+    (await suite.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
 
   it('runs children to a result and a failure, and signals a child by id', async () => {
     const workflowId = `parent-${randomUUID()}`;
@@ -28,6 +30,13 @@ describe('child workflows and external workflows', () => {
       null,
       null,
     ]);
+    // The parent's signal reaches the child as a signal the server sent: its identity and a request id.
+    const pinged = (await history(`${workflowId}-pinged`)).find((e) => e.workflowExecutionSignaledEventAttributes)!;
+    expect(pinged.workflowExecutionSignaledEventAttributes).toMatchObject({
+      identity: 'history-service',
+      externalWorkflowExecution: { workflowId },
+    });
+    expect(pinged.workflowExecutionSignaledEventAttributes?.requestId).toMatch(/./);
     const children = await suite.env.client.workflow.list({ query: `WorkflowType = 'childDouble'` });
     const ids: string[] = [];
     for await (const child of children)
@@ -72,5 +81,7 @@ describe('child workflows and external workflows', () => {
     const err = await target.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const requested = (await history(target.workflowId)).find((e) => e.workflowExecutionCancelRequestedEventAttributes);
+    expect(requested?.workflowExecutionCancelRequestedEventAttributes?.identity).toBe('history-service');
   });
 });

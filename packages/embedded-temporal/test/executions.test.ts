@@ -7,7 +7,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
 } from '@temporalio/client';
-import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
+import { CancelledFailure, defaultPayloadConverter, TerminatedFailure } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import type { InjectedSinks } from '@temporalio/worker';
 import { useWorkerSuite } from './helpers/suite';
@@ -106,8 +106,27 @@ describe('workflow executions', () => {
       signalArgs: [2],
     });
     expect(second.signaledRunId).toBe(first.signaledRunId);
+    // A repeated request (same request id) signals once.
+    const repeated = {
+      namespace: suite.env.namespace ?? 'default',
+      workflowId: id,
+      workflowType: { name: 'accumulate' },
+      taskQueue: { name: taskQueue },
+      signalName: addSignal.name,
+      signalInput: { payloads: [defaultPayloadConverter.toPayload(5)] },
+      requestId: randomUUID(),
+    };
+    await suite.env.client.workflowService.signalWithStartWorkflowExecution(repeated);
+    await suite.env.client.workflowService.signalWithStartWorkflowExecution(repeated);
     await first.signal(finishSignal);
-    expect(await first.result()).toBe(13);
+    expect(await first.result()).toBe(18);
+    // Each signal-with-start's request id is on its signal, as the server records it.
+    const signaled = ((await first.fetchHistory()).events ?? []).flatMap((e) =>
+      e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes] : [],
+    );
+    expect(signaled.map((s) => s.signalName)).toEqual(['add', 'add', 'add', 'finish']);
+    expect(signaled.slice(0, 3).every((s) => /./.test(s.requestId ?? ''))).toBe(true);
+    expect(signaled[2].requestId).toBe(repeated.requestId);
   });
 
   it('applies workflow id conflict and reuse policies', async () => {

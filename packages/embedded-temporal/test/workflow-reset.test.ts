@@ -106,7 +106,10 @@ describe('ResetWorkflowExecution', () => {
       cause: WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
       baseRunId: handle.firstExecutionRunId,
       newRunId: runId,
+      identity: 'history-service',
     });
+    // The request's reason, and no source: the dev server writes the failure so.
+    expect(failed.workflowTaskFailedEventAttributes?.failure).toMatchObject({ message: 'test reset', source: '' });
     expect(events[finishEventId].eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
   });
 
@@ -121,8 +124,15 @@ describe('ResetWorkflowExecution', () => {
     expect((await reset(handle.workflowId, '', finishEventId, extra)).runId).toBe(runId);
     resetRuns.push({ workflowId: handle.workflowId, runId: runId ?? '' });
 
-    const old = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const oldHandle = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const old = await oldHandle.describe();
     expect(old.raw.workflowExecutionInfo?.status).toBe(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    // Terminated with the request's reason as given, by the server's resetter.
+    const terminated = ((await oldHandle.fetchHistory()).events ?? []).pop();
+    expect(terminated?.workflowExecutionTerminatedEventAttributes).toMatchObject({
+      reason: 'test reset',
+      identity: 'history-resetter',
+    });
 
     const resetHandle = env.client.workflow.getHandle<typeof resettable>(handle.workflowId, runId ?? undefined);
     const captures = await allCaptures(resetHandle);
