@@ -9,14 +9,16 @@ import type { Effects } from './effects';
 import { enums } from './enums';
 import { RpcError } from './errors';
 import { i64 } from './proto';
-import type { RunLifecycle } from './run-lifecycle';
+import { type RunLifecycle, workflowRetryPolicy, workflowRunTimeout, workflowTaskTimeout } from './run-lifecycle';
 import { typedSearchAttributes } from './search-attribute-values';
 import { recordCancelRequest } from './signals';
 import { type ChainOutcome, type ChildState, moveChild } from './state/child';
 import type { WorkflowRun } from './state/workflow-run';
+import { duration, durationMs } from './time';
 import type { WorkflowStarts } from './workflow-starts';
 
-const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind } = enums;
+const { EventType, ParentClosePolicy, StartChildWorkflowExecutionFailedCause, TaskQueueKind, WorkflowIdReusePolicy } =
+  enums;
 
 export class Children {
   constructor(
@@ -40,6 +42,13 @@ export class Children {
     const workflowType = a.workflowType?.name ?? '';
     const taskQueue = a.taskQueue?.name || parent.config.taskQueue;
     const searchAttributes = typedSearchAttributes(ns, a.searchAttributes);
+    // As the server fills the command in before writing it: both timeouts settled (the run
+    // timeout 0s for none), the default reuse policy, the retry policy's defaults.
+    const runTimeoutMs = workflowRunTimeout(durationMs(a.workflowRunTimeout), durationMs(a.workflowExecutionTimeout));
+    const runTimeout = duration(runTimeoutMs);
+    const taskTimeout = duration(workflowTaskTimeout(durationMs(a.workflowTaskTimeout), runTimeoutMs));
+    const reusePolicy = a.workflowIdReusePolicy || WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE;
+    const retryPolicy = workflowRetryPolicy(a.retryPolicy);
     const initiatedEventId = parent.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
       startChildWorkflowExecutionInitiatedEventAttributes: {
         namespace: ns.name,
@@ -49,18 +58,19 @@ export class Children {
         taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: a.input ?? null,
         workflowExecutionTimeout: a.workflowExecutionTimeout ?? null,
-        workflowRunTimeout: a.workflowRunTimeout ?? null,
-        workflowTaskTimeout: a.workflowTaskTimeout ?? null,
-        parentClosePolicy: a.parentClosePolicy ?? ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+        workflowRunTimeout: runTimeout,
+        workflowTaskTimeout: taskTimeout,
+        parentClosePolicy: a.parentClosePolicy || ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
         control: a.control ?? '',
         workflowTaskCompletedEventId: i64(completedEventId),
-        workflowIdReusePolicy: a.workflowIdReusePolicy ?? 0,
-        retryPolicy: a.retryPolicy ?? null,
+        workflowIdReusePolicy: reusePolicy,
+        retryPolicy,
         cronSchedule: a.cronSchedule ?? '',
         header: a.header ?? null,
         memo: nonEmptyMemo(a.memo),
         searchAttributes,
         priority: a.priority ?? null,
+        inheritBuildId: a.inheritBuildId ?? false,
       },
     });
     let childRun: WorkflowRun;
@@ -74,10 +84,10 @@ export class Children {
           taskQueue: { name: taskQueue },
           input: a.input,
           workflowExecutionTimeout: a.workflowExecutionTimeout,
-          workflowRunTimeout: a.workflowRunTimeout,
-          workflowTaskTimeout: a.workflowTaskTimeout,
-          workflowIdReusePolicy: a.workflowIdReusePolicy,
-          retryPolicy: a.retryPolicy,
+          workflowRunTimeout: runTimeout,
+          workflowTaskTimeout: taskTimeout,
+          workflowIdReusePolicy: reusePolicy,
+          retryPolicy,
           cronSchedule: a.cronSchedule,
           header: a.header,
           memo: nonEmptyMemo(a.memo),
@@ -86,6 +96,7 @@ export class Children {
           userMetadata: userMetadata ?? null,
         },
         {
+          byCommand: true,
           root: parent.config.root ?? parent.execution,
           parent: {
             namespace: parent.namespace.name,
@@ -124,7 +135,7 @@ export class Children {
       runId: childRun.runId,
       phase: 'initiated',
       startedEventId: 0,
-      parentClosePolicy: a.parentClosePolicy ?? ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+      parentClosePolicy: a.parentClosePolicy || ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
       startedTime: this.effects.clock.now(),
     };
     parent.children.set(initiatedEventId, child);

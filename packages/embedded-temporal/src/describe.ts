@@ -22,7 +22,7 @@ export function describeRun(run: WorkflowRun): temporal.api.workflowservice.v1.I
       defaultWorkflowTaskTimeout: duration(run.config.workflowTaskTimeoutMs),
       userMetadata: run.config.userMetadata ?? null,
     },
-    workflowExecutionInfo: executionInfo(run),
+    workflowExecutionInfo: { ...executionInfo(run), autoResetPoints: { points: run.autoResetPoints } },
     pendingActivities: [...run.activities.values()].map(describeActivity),
     pendingChildren: [...run.children.values()].map(describeChild),
     pendingWorkflowTask: run.workflowTask ? describeWorkflowTask(run.workflowTask) : null,

@@ -15,6 +15,9 @@ const DEFAULT_CUSTOM_SEARCH_ATTRIBUTES = {
   CustomDatetimeField: 'Datetime',
 } as const;
 
+/** Every namespace's retention (the dev server's default, one day); reset points of a closed run expire after it. */
+export const NAMESPACE_RETENTION_MS = 86_400_000;
+
 export class Namespace {
   readonly id = randomUUID();
   readonly searchAttributes = new SearchAttributeRegistry(DEFAULT_CUSTOM_SEARCH_ATTRIBUTES);

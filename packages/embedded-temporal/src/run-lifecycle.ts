@@ -8,13 +8,14 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import type { Effects } from './effects';
 import { enums } from './enums';
-import type { Namespace } from './namespaces';
+import { NAMESPACE_RETENTION_MS, type Namespace } from './namespaces';
 import { i64 } from './proto';
 import { typedSearchAttributes } from './search-attribute-values';
+import { normalizeRetryPolicy } from './state/activity';
 import { moveWorkflowTask } from './state/workflow-task';
-import { type ParentInfo, type RunConfig, WorkflowRun } from './state/workflow-run';
-import { duration, durationMs, optionalDuration, timestamp } from './time';
-import type { Failure, Header, Payloads } from './types';
+import { type ParentInfo, type ResetPoint, type RunConfig, WorkflowRun } from './state/workflow-run';
+import { duration, durationMs, optionalDuration, timestamp, timestampMs } from './time';
+import type { Failure, Header, Payloads, RetryPolicy } from './types';
 
 const {
   EventType,
@@ -43,12 +44,25 @@ export interface RunOrigin {
   root?: { workflowId: string; runId: string };
   /** Eager start: the first task is kept off the queue for the caller to take. */
   eager?: boolean;
+  /** Started by a workflow's command (a child), whose timeouts the server has filled in. */
+  byCommand?: boolean;
 }
 
-/** The workflow task timeout a run gets: the default when unset, at most the server's maximum. */
-export function workflowTaskTimeout(ms: number): number {
-  if (ms <= 0) return DEFAULT_WORKFLOW_TASK_TIMEOUT_MS;
-  return Math.min(ms, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+/** The workflow task timeout a run gets: the default when unset, at most the server's maximum and the run timeout. */
+export function workflowTaskTimeout(ms: number, runTimeoutMs = 0): number {
+  const timeoutMs = Math.min(ms > 0 ? ms : DEFAULT_WORKFLOW_TASK_TIMEOUT_MS, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+  return runTimeoutMs > 0 ? Math.min(timeoutMs, runTimeoutMs) : timeoutMs;
+}
+
+/** The run timeout a run gets: at most the execution timeout, which it is when unset. */
+export function workflowRunTimeout(runTimeoutMs: number, executionTimeoutMs: number): number {
+  if (executionTimeoutMs <= 0) return runTimeoutMs;
+  return runTimeoutMs > 0 ? Math.min(runTimeoutMs, executionTimeoutMs) : executionTimeoutMs;
+}
+
+/** A workflow retry policy with the server's defaults filled in (none stays none). */
+export function workflowRetryPolicy(policy: RetryPolicy | null | undefined): RetryPolicy | null {
+  return policy ? normalizeRetryPolicy(policy) : null;
 }
 
 export class RunLifecycle {
@@ -70,9 +84,12 @@ export class RunLifecycle {
         workflowType: { name: config.workflowType },
         taskQueue: { name: config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: config.input ?? null,
-        // As the official dev server writes them: left out for "no timeout", but 0s for "no backoff".
+        // As the official dev server writes them: left out for "no timeout" (but 0s for a run
+        // timeout a command filled in), and 0s for "no backoff".
         workflowExecutionTimeout: optionalDuration(config.workflowExecutionTimeoutMs),
-        workflowRunTimeout: optionalDuration(config.workflowRunTimeoutMs),
+        workflowRunTimeout: config.workflowRunTimeoutSet
+          ? duration(config.workflowRunTimeoutMs)
+          : optionalDuration(config.workflowRunTimeoutMs),
         workflowTaskTimeout: duration(config.workflowTaskTimeoutMs),
         continuedExecutionRunId: origin.continuedExecutionRunId ?? '',
         initiator: origin.initiator ?? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED,
@@ -88,6 +105,7 @@ export class RunLifecycle {
           : null,
         cronSchedule: config.cronSchedule ?? '',
         firstWorkflowTaskBackoff: duration(backoffMs),
+        prevAutoResetPoints: config.prevAutoResetPoints ? { points: config.prevAutoResetPoints } : null,
         memo: config.memo ?? null,
         searchAttributes: config.searchAttributes ?? null,
         header: config.header ?? null,
@@ -261,13 +279,22 @@ export class RunLifecycle {
     const newRunId = randomUUID();
     const workflowType = a.workflowType?.name || run.config.workflowType;
     const taskQueue = a.taskQueue?.name || run.config.taskQueue;
-    const runTimeoutMs = durationMs(a.workflowRunTimeout) || run.config.workflowRunTimeoutMs;
-    const taskTimeoutMs = workflowTaskTimeout(durationMs(a.workflowTaskTimeout) || run.config.workflowTaskTimeoutMs);
+    // As the server fills the command in: the run and task timeouts default to this run's. Memo,
+    // search attributes and retry policy are the command's alone (core sends the current ones),
+    // so what the service keeps beside them (BuildIds) does not carry over.
+    const runTimeoutMs = workflowRunTimeout(
+      durationMs(a.workflowRunTimeout) || run.config.workflowRunTimeoutMs,
+      run.config.workflowExecutionTimeoutMs,
+    );
+    const taskTimeoutMs = workflowTaskTimeout(
+      durationMs(a.workflowTaskTimeout) || run.config.workflowTaskTimeoutMs,
+      runTimeoutMs,
+    );
     const backoffMs = durationMs(a.backoffStartInterval);
-    const memo = a.memo?.fields ? a.memo : run.memo;
-    const searchAttributes = a.searchAttributes?.indexedFields
-      ? typedSearchAttributes(run.namespace, a.searchAttributes)
-      : run.searchAttributes;
+    const memo = a.memo?.fields ? a.memo : null;
+    const searchAttributes = typedSearchAttributes(run.namespace, a.searchAttributes);
+    const retryPolicy = workflowRetryPolicy(a.retryPolicy);
+    // The server writes the command's initiator on ContinuedAsNew and the defaulted one on the new run.
     const initiator = a.initiator || ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW;
     this.effects.closeRun(run, Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, () =>
       run.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, {
@@ -276,16 +303,17 @@ export class RunLifecycle {
           workflowType: { name: workflowType },
           taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
           input: a.input ?? null,
-          workflowRunTimeout: optionalDuration(runTimeoutMs),
+          workflowRunTimeout: duration(runTimeoutMs),
           workflowTaskTimeout: duration(taskTimeoutMs),
           workflowTaskCompletedEventId: i64(completedEventId),
           backoffStartInterval: backoffMs > 0 ? duration(backoffMs) : null,
-          initiator,
+          initiator: a.initiator ?? ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED,
           failure: a.failure ?? null,
           lastCompletionResult: a.lastCompletionResult ?? null,
           header: a.header ?? null,
-          memo: memo ?? null,
-          searchAttributes: searchAttributes ?? null,
+          memo,
+          searchAttributes,
+          inheritBuildId: a.inheritBuildId ?? false,
         },
       }),
     );
@@ -302,11 +330,13 @@ export class RunLifecycle {
         memo,
         searchAttributes,
         workflowRunTimeoutMs: runTimeoutMs,
+        workflowRunTimeoutSet: true,
         workflowTaskTimeoutMs: taskTimeoutMs,
-        retryPolicy: a.retryPolicy ?? run.config.retryPolicy,
+        retryPolicy,
         attempt: 1,
         lastCompletionResult: a.lastCompletionResult,
         continuedFailure: a.failure,
+        prevAutoResetPoints: this.rolledOverResetPoints(run),
       },
       { continuedExecutionRunId: run.runId, initiator, backoffMs },
     );
@@ -340,12 +370,31 @@ export class RunLifecycle {
     return { state: RetryState.RETRY_STATE_IN_PROGRESS, delayMs };
   }
 
+  /**
+   * The reset points a new run of the chain starts with (server: `rolloverAutoResetPointsWithExpiringTime`):
+   * the closing run's, those of that run now expiring one retention after the new run starts, the
+   * already expired left out.
+   */
+  private rolledOverResetPoints(run: WorkflowRun): ResetPoint[] | undefined {
+    if (run.autoResetPoints.length === 0) return undefined;
+    const now = this.effects.clock.now();
+    return run.autoResetPoints
+      .filter((p) => (timestampMs(p.expireTime) ?? Infinity) >= now)
+      .map((p) => (p.runId === run.runId ? { ...p, expireTime: timestamp(now + NAMESPACE_RETENTION_MS) } : p));
+  }
+
   private retryRun(run: WorkflowRun, newRunId: string, delayMs: number, failure: Failure | null): void {
     this.createRun(
       run.namespace,
       run.workflowId,
       newRunId,
-      { ...run.config, attempt: run.config.attempt + 1, continuedFailure: failure, memo: run.memo },
+      {
+        ...run.config,
+        attempt: run.config.attempt + 1,
+        continuedFailure: failure,
+        memo: run.memo,
+        prevAutoResetPoints: this.rolledOverResetPoints(run),
+      },
       {
         continuedExecutionRunId: run.runId,
         initiator: ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY,

@@ -8,7 +8,13 @@ import type { Effects } from './effects';
 import { enums } from './enums';
 import { invalidArgument, workflowAlreadyStarted } from './errors';
 import type { Namespace } from './namespaces';
-import { type RunLifecycle, type RunOrigin, workflowTaskTimeout } from './run-lifecycle';
+import {
+  type RunLifecycle,
+  type RunOrigin,
+  workflowRetryPolicy,
+  workflowRunTimeout,
+  workflowTaskTimeout,
+} from './run-lifecycle';
 import { typedSearchAttributes } from './search-attribute-values';
 import type { RunConfig, WorkflowRun } from './state/workflow-run';
 import { durationMs } from './time';
@@ -86,8 +92,8 @@ export class WorkflowStarts {
       }
     }
     const runId = origin.runId ?? randomUUID();
-    const runTimeoutMs = durationMs(request.workflowRunTimeout);
     const executionTimeoutMs = durationMs(request.workflowExecutionTimeout);
+    const runTimeoutMs = workflowRunTimeout(durationMs(request.workflowRunTimeout), executionTimeoutMs);
     const config: RunConfig = {
       workflowType: request.workflowType.name,
       taskQueue: request.taskQueue.name,
@@ -96,9 +102,10 @@ export class WorkflowStarts {
       memo: request.memo,
       searchAttributes: typedSearchAttributes(ns, request.searchAttributes),
       workflowExecutionTimeoutMs: executionTimeoutMs,
-      workflowRunTimeoutMs: runTimeoutMs || executionTimeoutMs,
-      workflowTaskTimeoutMs: workflowTaskTimeout(durationMs(request.workflowTaskTimeout)),
-      retryPolicy: request.retryPolicy,
+      workflowRunTimeoutMs: runTimeoutMs,
+      workflowRunTimeoutSet: origin.byCommand === true,
+      workflowTaskTimeoutMs: workflowTaskTimeout(durationMs(request.workflowTaskTimeout), runTimeoutMs),
+      retryPolicy: workflowRetryPolicy(request.retryPolicy),
       attempt: 1,
       firstExecutionRunId: runId,
       executionExpirationTime: executionTimeoutMs > 0 ? this.effects.clock.now() + executionTimeoutMs : 0,

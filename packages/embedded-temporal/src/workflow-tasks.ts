@@ -294,6 +294,7 @@ export class WorkflowTasks {
         : undefined,
     );
     recordBuildId(run, buildId);
+    run.addAutoResetPoint(buildId, completedEventId, run.children.size === 0);
     run.previousStartedEventId = task.startedEventId;
     run.workflowTaskFailures = 0;
 

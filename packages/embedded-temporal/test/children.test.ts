@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { useWorkerSuite } from './helpers/suite';
 import { cancellable, cancelOther, childTimesOut, parentAbandonsNothing, parentOfChildren } from './workflows';
+
+const { WorkflowIdReusePolicy } = temporal.api.enums.v1;
+const seconds = (d: { seconds?: unknown } | null | undefined) => Number(d?.seconds ?? NaN);
 
 describe('child workflows and external workflows', () => {
   const suite = useWorkerSuite({ name: 'children' });
@@ -30,6 +34,16 @@ describe('child workflows and external workflows', () => {
       null,
       null,
     ]);
+    // What the server fills into the command before writing it, and the child's start from it.
+    for (const event of initiated) {
+      const a = event.startChildWorkflowExecutionInitiatedEventAttributes!;
+      expect([seconds(a.workflowRunTimeout), seconds(a.workflowTaskTimeout)]).toEqual([0, 10]);
+      expect(a.workflowIdReusePolicy).toBe(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+      expect(a.inheritBuildId).toBe(true);
+      const childStarted = (await history(a.workflowId!))[0].workflowExecutionStartedEventAttributes;
+      expect(seconds(childStarted?.workflowRunTimeout)).toBe(0);
+      expect(childStarted?.workflowExecutionTimeout).toBeNull();
+    }
     // The parent's signal reaches the child as a signal the server sent: its identity and a request id.
     const pinged = (await history(`${workflowId}-pinged`)).find((e) => e.workflowExecutionSignaledEventAttributes)!;
     expect(pinged.workflowExecutionSignaledEventAttributes).toMatchObject({
@@ -63,6 +77,11 @@ describe('child workflows and external workflows', () => {
     });
     started.push(handle);
     expect(await handle.result()).toBe('TIMEOUT: TimeoutFailure');
+    // An execution timeout and no run timeout: the run timeout is the execution timeout.
+    const initiated = (await history(handle.workflowId)).find(
+      (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
+    )?.startChildWorkflowExecutionInitiatedEventAttributes;
+    expect([initiated?.workflowExecutionTimeout, initiated?.workflowRunTimeout].map(seconds)).toEqual([3600, 3600]);
   });
 
   it('cancels an external workflow', async () => {

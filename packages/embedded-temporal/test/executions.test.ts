@@ -31,13 +31,29 @@ import {
   waitForever,
 } from './workflows';
 
-const { EventType, WorkflowExecutionStatus } = temporal.api.enums.v1;
+const { ContinueAsNewInitiator, EventType, WorkflowExecutionStatus } = temporal.api.enums.v1;
+
+const seconds = (d: { seconds?: unknown } | null | undefined) => Number(d?.seconds ?? NaN);
 
 describe('workflow executions', () => {
   const suite = useWorkerSuite({ name: 'executions' });
   const { taskQueue, started } = suite;
 
   const workflowId = () => `exec-${randomUUID()}`;
+  /** Every run's history of a chain (continue-as-new, retries), first to last. */
+  const runHistories = async (id: string, firstRunId: string) => {
+    const runs: temporal.api.history.v1.IHistoryEvent[][] = [];
+    for (let runId = firstRunId; runId;) {
+      const events = (await suite.env.client.workflow.getHandle(id, runId).fetchHistory()).events ?? [];
+      runs.push(events);
+      const last = events[events.length - 1];
+      runId =
+        last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ||
+        last.workflowExecutionFailedEventAttributes?.newExecutionRunId ||
+        '';
+    }
+    return runs;
+  };
   const eventTypes = async (handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }) =>
     ((await handle.fetchHistory()).events ?? []).map((e) => e.eventType);
 
@@ -220,6 +236,50 @@ describe('workflow executions', () => {
     expect(await handle.result()).toBe(4);
   });
 
+  it('fills continue-as-new in as the server does and hands the reset points to the next runs', async () => {
+    const handle = await suite.env.client.workflow.start(countdown, { taskQueue, workflowId: workflowId(), args: [2] });
+    started.push(handle);
+    await handle.result();
+    const runs = await runHistories(handle.workflowId, handle.firstExecutionRunId);
+    expect(runs).toHaveLength(3);
+    const [first, second, third] = runs;
+    const completedId = Number(first.find((e) => e.workflowTaskCompletedEventAttributes)?.eventId);
+    const continued = first.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)!;
+    const can = continued.workflowExecutionContinuedAsNewEventAttributes!;
+    // The run timeout the server settled (0s for none), the command's inheritBuildId and
+    // initiator (core sends none), and no BuildIds: that search attribute is the service's own.
+    expect(seconds(can.workflowRunTimeout)).toBe(0);
+    expect(can.inheritBuildId).toBe(true);
+    expect(can.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED);
+    expect(can.searchAttributes).toBeNull();
+    const nextStarted = second[0].workflowExecutionStartedEventAttributes!;
+    expect(seconds(nextStarted.workflowRunTimeout)).toBe(0);
+    expect(nextStarted.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW);
+    expect(nextStarted.searchAttributes).toBeNull();
+    // One reset point per build id, recorded by the first run, expiring a day after the next run starts.
+    const point = {
+      buildId: suite.worker.options.buildId,
+      runId: handle.firstExecutionRunId,
+      firstWorkflowTaskCompletedId: completedId,
+      resettable: true,
+    };
+    const points = (e: temporal.api.history.v1.IHistoryEvent) =>
+      (e.workflowExecutionStartedEventAttributes?.prevAutoResetPoints?.points ?? []).map((p) => ({
+        buildId: p.buildId,
+        runId: p.runId,
+        firstWorkflowTaskCompletedId: Number(p.firstWorkflowTaskCompletedId),
+        resettable: p.resettable,
+        expiresAfterStart: seconds(p.expireTime) - seconds(second[0].eventTime),
+      }));
+    expect(first[0].workflowExecutionStartedEventAttributes?.prevAutoResetPoints).toBeNull();
+    expect(points(second[0])).toEqual([{ ...point, expiresAfterStart: 86_400 }]);
+    expect(points(third[0])).toEqual(points(second[0]));
+    const described = await suite.env.client.workflow.getHandle(handle.workflowId).describe();
+    expect(described.raw.workflowExecutionInfo?.autoResetPoints?.points?.map((p) => p.runId)).toEqual([
+      handle.firstExecutionRunId,
+    ]);
+  });
+
   it('retries a failed workflow under its retry policy', async () => {
     const handle = await suite.env.client.workflow.start(retriedWorkflow, {
       taskQueue,
@@ -229,6 +289,17 @@ describe('workflow executions', () => {
     });
     started.push(handle);
     expect(await handle.result()).toBe(3);
+    const runs = await runHistories(handle.workflowId, handle.firstExecutionRunId);
+    expect(runs).toHaveLength(3);
+    // The policy with the server's defaults filled in, on every run; reset points handed on.
+    for (const [index, events] of runs.entries()) {
+      const attributes = events[0].workflowExecutionStartedEventAttributes!;
+      expect(attributes.retryPolicy).toMatchObject({ backoffCoefficient: 2, maximumAttempts: 5 });
+      expect(seconds(attributes.retryPolicy?.maximumInterval)).toBe(100);
+      expect(attributes.prevAutoResetPoints?.points?.map((p) => p.runId) ?? []).toEqual(
+        index === 0 ? [] : [handle.firstExecutionRunId],
+      );
+    }
   });
 
   it('keeps memo and typed search attributes, and applies upserts', async () => {
@@ -317,6 +388,19 @@ describe('workflow executions', () => {
     started.push(handle);
     await expect(handle.result()).rejects.toThrow('Workflow execution timed out');
     expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+  });
+
+  it('bounds the run timeout by the execution timeout and the task timeout by the run timeout', async () => {
+    const handle = await suite.env.client.workflow.start(waitForever, {
+      taskQueue,
+      workflowId: workflowId(),
+      workflowExecutionTimeout: '5s',
+      workflowTaskTimeout: '1 minute',
+    });
+    started.push(handle);
+    await expect(handle.result()).rejects.toThrow('Workflow execution timed out');
+    const attributes = ((await handle.fetchHistory()).events ?? [])[0].workflowExecutionStartedEventAttributes;
+    expect([attributes?.workflowRunTimeout, attributes?.workflowTaskTimeout].map(seconds)).toEqual([5, 5]);
   });
 
   it('rejects queries on closed workflows when asked to', async () => {

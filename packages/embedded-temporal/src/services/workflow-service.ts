@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { enums } from '../enums';
 import type { Engine } from '../engine';
 import { alreadyExists, invalidArgument, notFound, unimplemented } from '../errors';
+import { NAMESPACE_RETENTION_MS } from '../namespaces';
 import { i64 } from '../proto';
 import { WorkflowResets } from '../reset';
 import { decodeTaskToken } from '../task-token';
-import { timestamp } from '../time';
+import { duration, timestamp } from '../time';
 import type { WorkflowServiceHandlers } from './handler';
 import { namespaceChecked } from './namespace-check';
 
@@ -86,7 +87,7 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
             memoSizeLimitError: i64(engine.limits.memoSizeLimitError),
           },
         },
-        config: { workflowExecutionRetentionTtl: { seconds: i64(86_400), nanos: 0 } },
+        config: { workflowExecutionRetentionTtl: duration(NAMESPACE_RETENTION_MS) },
         replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
         isGlobalNamespace: false,
       };

@@ -212,7 +212,10 @@ export function describeActivity(a: PendingActivity): temporal.api.workflow.v1.I
   };
 }
 
-/** The retry policy as the server fills it in (written on ActivityTaskScheduled). */
+/**
+ * The retry policy as the server fills it in (`EnsureDefaults`: written on ActivityTaskScheduled,
+ * and on a workflow's retry policy when it has one).
+ */
 export function normalizeRetryPolicy(policy: RetryPolicy | null | undefined): RetryPolicy {
   const initialMs = durationMs(policy?.initialInterval) || 1000;
   const coefficient = policy?.backoffCoefficient || 2;

@@ -42,7 +42,19 @@ export interface RunConfig {
   /** Root of a child chain (unset for a top-level run). */
   root?: { workflowId: string; runId: string };
   userMetadata?: temporal.api.sdk.v1.IUserMetadata | null;
+  /**
+   * Whether WorkflowExecutionStarted carries the run timeout even when it is 0s: the server
+   * fills it into the commands that start runs (child, continue-as-new), and a retry copies it.
+   */
+  workflowRunTimeoutSet?: boolean;
+  /** The previous run's reset points, as the server hands them to a new run of the chain. */
+  prevAutoResetPoints?: ResetPoint[];
 }
+
+export type ResetPoint = temporal.api.workflow.v1.IResetPointInfo;
+
+/** The server's default `history.maxAutoResetPoints`. */
+const MAX_AUTO_RESET_POINTS = 20;
 
 export interface ParentInfo {
   namespace: string;
@@ -92,6 +104,8 @@ export class WorkflowRun {
   /** Update ids accepted by the service but not yet delivered to a workflow task. */
   pendingUpdateIds: string[] = [];
   cancelRequested = false;
+  /** One per build id that completed a workflow task of this chain (the earlier runs' first). */
+  autoResetPoints: ResetPoint[];
   /** The run that replaced this one (continue-as-new, retry, cron). */
   nextRunId: string | undefined;
   runTimeout: Scheduled | undefined;
@@ -112,6 +126,7 @@ export class WorkflowRun {
     this.executionTime = this.startTime;
     this.memo = config.memo;
     this.searchAttributes = config.searchAttributes;
+    this.autoResetPoints = [...(config.prevAutoResetPoints ?? [])];
   }
 
   get isOpen(): boolean {
@@ -153,6 +168,24 @@ export class WorkflowRun {
     this.buffered = [];
     for (const event of held) event.write();
     return held.length > 0;
+  }
+
+  /**
+   * A workflow task completed by a build id that has no reset point yet gets one, as on the
+   * server (which keys them by build id and binary checksum; this service writes no checksum):
+   * with a child in flight the run cannot be reset to it (`resettable` false). The newest
+   * points are kept.
+   */
+  addAutoResetPoint(buildId: string, completedEventId: number, resettable: boolean): void {
+    if (!buildId || this.autoResetPoints.some((p) => p.buildId === buildId)) return;
+    this.autoResetPoints.push({
+      buildId,
+      runId: this.runId,
+      firstWorkflowTaskCompletedId: i64(completedEventId),
+      createTime: timestamp(this.clock.now()),
+      resettable,
+    });
+    this.autoResetPoints = this.autoResetPoints.slice(-MAX_AUTO_RESET_POINTS);
   }
 
   /** Encoded size of the history so far (sized incrementally, each event once). */
