@@ -69,7 +69,7 @@ export class Activities {
 
   completed(request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest, token: TaskToken): object {
     const { run, activity } = this.byToken(token);
-    this.attempts.complete(run, activity, request.result, request.identity);
+    this.attempts.complete(run, activity, request.result, request.identity, request.workerVersion);
     return {};
   }
 
@@ -95,7 +95,13 @@ export class Activities {
     request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest,
   ): object {
     if (request.lastHeartbeatDetails) activity.heartbeatDetails = request.lastHeartbeatDetails;
-    this.attempts.fail(run, activity, request.failure ?? { message: 'activity failed' }, request.identity ?? '');
+    this.attempts.fail(
+      run,
+      activity,
+      request.failure ?? { message: 'activity failed' },
+      request.identity ?? '',
+      request.workerVersion,
+    );
     return { failures: [] };
   }
 

@@ -22,6 +22,7 @@ import type { ActivityTaskResponse, Failure, Payloads } from './types';
 const { EventType, TimeoutType, RetryState } = enums;
 type TimeoutType = temporal.api.enums.v1.TimeoutType;
 type RetryState = temporal.api.enums.v1.RetryState;
+type WorkerVersionStamp = temporal.api.common.v1.IWorkerVersionStamp;
 type EventAttributes = Parameters<WorkflowRun['append']>[1];
 
 /** As the server spells them in timeout failure messages. */
@@ -169,8 +170,14 @@ export class ActivityAttempts {
     return { cancelRequested: activity.cancelRequestedEventId > 0, activityPaused, activityReset };
   }
 
-  complete(run: WorkflowRun, activity: PendingActivity, result: Payloads | null | undefined, identity?: string | null) {
-    this.finish(run, activity, (startedEventId) => ({
+  complete(
+    run: WorkflowRun,
+    activity: PendingActivity,
+    result: Payloads | null | undefined,
+    identity?: string | null,
+    workerVersion?: WorkerVersionStamp | null,
+  ) {
+    this.finish(run, activity, workerVersion, (startedEventId) => ({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
       attributes: {
         activityTaskCompletedEventAttributes: {
@@ -213,7 +220,7 @@ export class ActivityAttempts {
     details: Payloads | null | undefined,
     identity: string,
   ) {
-    this.finish(run, activity, (startedEventId) => ({
+    this.finish(run, activity, undefined, (startedEventId) => ({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
       attributes: {
         activityTaskCanceledEventAttributes: {
@@ -228,10 +235,16 @@ export class ActivityAttempts {
   }
 
   /** Retries the failed attempt if the policy allows it, else records the failure. */
-  fail(run: WorkflowRun, activity: PendingActivity, failure: Failure, identity: string): void {
+  fail(
+    run: WorkflowRun,
+    activity: PendingActivity,
+    failure: Failure,
+    identity: string,
+    workerVersion?: WorkerVersionStamp | null,
+  ): void {
     const retryState = this.retryOrStop(activity, failure);
     if (retryState === undefined) return;
-    this.finish(run, activity, (startedEventId) => ({
+    this.finish(run, activity, workerVersion, (startedEventId) => ({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
       attributes: {
         activityTaskFailedEventAttributes: {
@@ -263,7 +276,7 @@ export class ActivityAttempts {
       if (retryState === undefined) return;
       if (previous) failure.cause = previous;
     }
-    this.finish(run, activity, (startedEventId) => ({
+    this.finish(run, activity, undefined, (startedEventId) => ({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
       attributes: {
         activityTaskTimedOutEventAttributes: {
@@ -318,10 +331,15 @@ export class ActivityAttempts {
     return this.effects.runs.get(activity.runId) as WorkflowRun;
   }
 
-  /** Writes ActivityTaskStarted (if an attempt started) and the terminal event, then forgets it. */
+  /**
+   * Writes ActivityTaskStarted (if an attempt started) and the terminal event, then forgets it.
+   * As on the server, the started event carries the worker version stamp of the worker's
+   * completion or failure that ends the activity; none for cancellations and timeouts.
+   */
   private finish(
     run: WorkflowRun,
     activity: PendingActivity,
+    workerVersion: WorkerVersionStamp | null | undefined,
     terminal: (startedEventId: number) => { eventType: temporal.api.enums.v1.EventType; attributes: EventAttributes },
   ): void {
     const wasStarted = activity.phase === 'started';
@@ -339,6 +357,7 @@ export class ActivityAttempts {
             requestId: randomUUID(),
             attempt,
             lastFailure: lastFailure ?? null,
+            workerVersion: workerVersion ?? null,
           },
         });
       }

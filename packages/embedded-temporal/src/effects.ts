@@ -40,6 +40,8 @@ export interface Effects {
   recordEvent(run: WorkflowRun, write: () => void, extra?: Omit<BufferedEvent, 'write'>): void;
   /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
   scheduleWorkflowTask(run: WorkflowRun, dispatch?: boolean): void;
+  /** The same for updates alone: the task is speculative when it can be (see workflow-tasks.ts). */
+  scheduleWorkflowTaskForUpdates(run: WorkflowRun): void;
   /**
    * Closes a run: `write` appends the close event, then every close listener runs (each area
    * drops what it holds for the run). A closed run is left alone.

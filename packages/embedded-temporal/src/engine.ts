@@ -104,6 +104,10 @@ export class Engine implements Effects {
     this.workflowTasks.schedule(run, dispatch);
   }
 
+  scheduleWorkflowTaskForUpdates(run: WorkflowRun): void {
+    this.workflowTasks.scheduleForUpdates(run);
+  }
+
   closeRun(run: WorkflowRun, status: WorkflowExecutionStatus, write: () => void, outcome?: ChainOutcome): void {
     if (!run.isOpen) return;
     // Status first: history long-polls woken by the close event must see the run closed.

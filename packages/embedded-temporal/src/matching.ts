@@ -7,10 +7,14 @@
  * its shutdown (`ShutdownWorker`) gets its outstanding polls answered empty at once and is never
  * handed a task again, so no task is matched to a poller that will not process it.
  */
+import type { temporal } from '@temporalio/proto';
+
 export interface PollContext {
   readonly identity: string;
   /** The polling worker's `worker_instance_key` (empty from SDKs that do not send it). */
   readonly workerInstanceKey?: string;
+  /** The poller's worker version stamp, as WorkflowTaskStarted records it (workflow queues). */
+  readonly workerVersion?: temporal.api.common.v1.IWorkerVersionStamp;
   /** Epoch ms (wall clock) at which an empty answer must be sent. */
   readonly answerBy: number;
   readonly isCancelled: () => boolean;

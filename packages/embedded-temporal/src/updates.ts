@@ -87,8 +87,8 @@ export class Updates {
       run.firstTaskBackoff.cancel();
       run.firstTaskBackoff = undefined;
     }
-    // A started task picks it up on completion (a new task is scheduled for it).
-    this.effects.scheduleWorkflowTask(run);
+    // A scheduled task carries it; after a started one, a new task is scheduled for it.
+    this.effects.scheduleWorkflowTaskForUpdates(run);
     return state;
   }
 

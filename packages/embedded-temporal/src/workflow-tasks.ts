@@ -1,8 +1,13 @@
 /**
  * Workflow tasks, in the order a task lives: scheduling, handing out (on the run's sticky queue
  * with partial history, or on the normal queue with full history), completion (the ordering
- * rules here; each command's checks and effects in commands/), failure, and the start-to-close
- * timeout. The task's states are in state/workflow-task.ts.
+ * rules here; each command's checks and effects in commands/), failure, and the timeouts. The
+ * task's states are in state/workflow-task.ts, sticky bindings in sticky-queues.ts.
+ *
+ * A task scheduled only to deliver updates is speculative, as on the server: its scheduled and
+ * started events are reserved (WorkflowRun.reserve), not written, and a completion that only
+ * rejects the updates leaves no trace in history. Anything else written to the run meanwhile, a
+ * completion with commands or accepted updates, a failure or a timeout writes them.
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
@@ -18,9 +23,10 @@ import type { RunLifecycle } from './run-lifecycle';
 import { recordBuildId } from './search-attribute-values';
 import { moveWorkflowTask, newWorkflowTask, type WorkflowTaskState } from './state/workflow-task';
 import type { WorkflowRun } from './state/workflow-run';
+import { currentTaskQueue, stickyBindingOf, StickyQueues, type StickyBinding } from './sticky-queues';
 import { encodeTaskToken, type TaskToken } from './task-token';
-import { duration, durationMs, timestamp } from './time';
-import type { ActivityTaskResponse, Failure, WorkflowTaskResponse } from './types';
+import { duration, timestamp } from './time';
+import type { ActivityTaskResponse, Failure, ProtocolMessage, WorkflowTaskResponse } from './types';
 import type { Updates } from './updates';
 
 const { EventType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } = enums;
@@ -38,12 +44,37 @@ function causeName(cause: temporal.api.enums.v1.WorkflowTaskFailedCause): string
   return name.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase());
 }
 
-/** Used when a worker asks for stickiness without a schedule-to-start timeout. */
-const DEFAULT_STICKY_SCHEDULE_TO_START_MS = 5_000;
+/**
+ * How many events written since the last completed task a speculative task may have shipped and
+ * still be dropped (the server's `history.discardSpeculativeWorkflowTaskMaximumEventsCount`), for
+ * workers that declare they accept the same events again; for others, none.
+ */
+const DISCARD_SPECULATIVE_MAX_EVENTS = 10;
+
+const REJECTION_TYPE = 'type.googleapis.com/temporal.api.update.v1.Rejection';
+
+/**
+ * The worker version stamp the server records on WorkflowTaskStarted: the poller's build id from
+ * its version capabilities, unless it polls as a worker deployment (versioning 3).
+ */
+function pollerVersionStamp(
+  request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
+): temporal.api.common.v1.IWorkerVersionStamp | undefined {
+  const capabilities = request.workerVersionCapabilities;
+  const options = request.deploymentOptions;
+  if (
+    options?.workerVersioningMode === enums.WorkerVersioningMode.WORKER_VERSIONING_MODE_VERSIONED &&
+    options.deploymentName
+  ) {
+    return undefined;
+  }
+  if (capabilities?.useVersioning && capabilities.deploymentSeriesName) return undefined;
+  if (!capabilities?.buildId) return undefined;
+  return { buildId: capabilities.buildId, useVersioning: capabilities.useVersioning ?? false };
+}
 
 export class WorkflowTasks {
-  /** Runs by the sticky queue they are bound to. */
-  private readonly stickyRuns = new Map<string, Set<WorkflowRun>>();
+  private readonly sticky: StickyQueues;
 
   constructor(
     private readonly effects: Effects,
@@ -52,20 +83,36 @@ export class WorkflowTasks {
     private readonly commands: CommandRegistry,
     private readonly lifecycle: RunLifecycle,
   ) {
+    this.sticky = new StickyQueues(effects.matching);
     effects.onRunClosed((run) => this.dropRun(run));
   }
 
   /** Schedules a workflow task unless one is pending, the run is closed or still in backoff. */
   schedule(run: WorkflowRun, dispatch = true): void {
+    this.scheduleTask(run, dispatch, false);
+  }
+
+  /**
+   * Schedules a task for updates alone: speculative (no events until it is kept) when the run has
+   * completed a task before and nothing else waits for the workflow; otherwise a normal task.
+   */
+  scheduleForUpdates(run: WorkflowRun): void {
+    this.scheduleTask(run, true, run.previousStartedEventId > 0 && run.buffered.length === 0);
+  }
+
+  private scheduleTask(run: WorkflowRun, dispatch: boolean, speculative: boolean): void {
     if (!run.isOpen || run.workflowTask || run.firstTaskBackoff) return;
     const attempt = run.workflowTaskFailures + 1;
-    const scheduledEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+    const attributes = {
       workflowTaskScheduledEventAttributes: {
-        taskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueue: currentTaskQueue(run),
         startToCloseTimeout: duration(run.config.workflowTaskTimeoutMs),
         attempt,
       },
-    });
+    };
+    const scheduledEventId = speculative
+      ? run.reserve(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, attributes)
+      : run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, attributes);
     const task = newWorkflowTask({
       scheduledEventId,
       attempt,
@@ -79,8 +126,8 @@ export class WorkflowTasks {
 
   /**
    * Puts a scheduled task on the sticky queue of the worker that has the run cached (partial
-   * history), falling back to the normal queue (full history) when that worker does not take it
-   * within the sticky schedule-to-start timeout or goes away.
+   * history), or on the normal queue (full history). A sticky task not taken within the sticky
+   * schedule-to-start timeout times out (see stickyTimedOut).
    */
   private dispatch(run: WorkflowRun, task: WorkflowTaskState): void {
     const seq = ++task.dispatchSeq;
@@ -93,8 +140,7 @@ export class WorkflowTasks {
         .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, true) : undefined) });
       task.stickyFallback = this.effects.clock.schedule(this.effects.clock.now() + sticky.scheduleToStartMs, () => {
         if (run.workflowTask !== task || task.state !== 'scheduled' || task.dispatchSeq !== seq) return;
-        this.setSticky(run, undefined);
-        this.dispatch(run, task);
+        this.stickyTimedOut(run, task);
       });
       return;
     }
@@ -103,26 +149,37 @@ export class WorkflowTasks {
       .add({ claim: (ctx) => (task.dispatchSeq === seq ? this.start(run, task, ctx, false) : undefined) });
   }
 
-  /** Records (or clears) the sticky queue of a run, keeping the per-queue index in step. */
-  setSticky(run: WorkflowRun, sticky: WorkflowRun['sticky']): void {
-    if (run.sticky) this.stickyRuns.get(run.sticky.queue)?.delete(run);
-    // A task completed by a worker that is shutting down must not bind the run to its sticky queue.
-    if (sticky && this.effects.matching.isRetiredStickyQueue(run.namespace.name, sticky.queue)) sticky = undefined;
-    run.sticky = sticky;
-    if (!sticky) return;
-    let runs = this.stickyRuns.get(sticky.queue);
-    if (!runs) {
-      runs = new Set();
-      this.stickyRuns.set(sticky.queue, runs);
-    }
-    runs.add(run);
+  /**
+   * The sticky worker did not take the task in time: as on the server, WorkflowTaskTimedOut
+   * (SCHEDULE_TO_START), the run is unbound, and a new task goes to the normal queue (same
+   * attempt: a sticky timeout is not the workflow's failure).
+   */
+  private stickyTimedOut(run: WorkflowRun, task: WorkflowTaskState): void {
+    run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+      workflowTaskTimedOutEventAttributes: {
+        scheduledEventId: i64(task.scheduledEventId),
+        timeoutType: TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START,
+      },
+    });
+    moveWorkflowTask(task, 'timedOut');
+    this.setSticky(run, undefined);
+    run.workflowTask = undefined;
+    this.schedule(run);
+    task.lock.release();
   }
 
-  /** A worker shut down (or a client reset stickiness): its runs go back to the normal queue. */
+  /** Binds a run to a sticky queue, or unbinds it. */
+  setSticky(run: WorkflowRun, sticky: StickyBinding | undefined): void {
+    this.sticky.bind(run, sticky);
+  }
+
+  /**
+   * A worker shut down: its runs go back to the normal queue. A task already scheduled on its
+   * sticky queue moves there with no new event, as the server's matching does when the sticky
+   * worker is unavailable.
+   */
   stickyQueueGone(queue: string): void {
-    const runs = this.stickyRuns.get(queue);
-    this.stickyRuns.delete(queue);
-    for (const run of runs ?? []) this.resetSticky(run);
+    for (const run of this.sticky.release(queue)) this.resetSticky(run);
   }
 
   resetSticky(run: WorkflowRun): void {
@@ -169,7 +226,7 @@ export class WorkflowTasks {
     if (run.events.length >= SUGGEST_CAN_HISTORY_EVENTS) {
       suggestions.push(SuggestContinueAsNewReason.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
     }
-    task.startedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+    const startedAttributes = {
       workflowTaskStartedEventAttributes: {
         scheduledEventId: i64(task.scheduledEventId),
         identity: ctx.identity,
@@ -177,8 +234,13 @@ export class WorkflowTasks {
         historySizeBytes: i64(historySize),
         suggestContinueAsNew: suggestions.length > 0,
         suggestContinueAsNewReasons: suggestions,
+        workerVersion: ctx.workerVersion ?? null,
       },
-    });
+    };
+    // Still speculative (nothing was written since it was scheduled): the started event is reserved too.
+    task.startedEventId = run.hasReserved
+      ? run.reserve(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, startedAttributes)
+      : run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, startedAttributes);
     moveWorkflowTask(task, 'started');
     task.startedTime = this.effects.clock.now();
     task.timeout = this.effects.clock.schedule(task.startedTime + run.config.workflowTaskTimeoutMs, () =>
@@ -201,7 +263,7 @@ export class WorkflowTasks {
       attempt: task.attempt,
       backlogCountHint: i64(0),
       // A sticky worker has the run cached: it gets the events since its last completed task.
-      history: { events: run.events.slice(partialHistory ? run.previousStartedEventId : 0) },
+      history: { events: [...run.events.slice(partialHistory ? run.previousStartedEventId : 0), ...run.reserved] },
       workflowExecutionTaskQueue: { name: run.config.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       scheduledTime: timestamp(task.scheduledTime),
       startedTime: timestamp(task.startedTime),
@@ -267,6 +329,11 @@ export class WorkflowTasks {
       throw invalidArgument(problem.message);
     }
 
+    const stickyBinding = stickyBindingOf(request.stickyAttributes);
+    if (this.discardsSpeculative(run, request, commands, messages)) {
+      return this.discardSpeculative(run, task, messages, identity, stickyBinding);
+    }
+
     const buildId =
       request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '';
     const completedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
@@ -282,17 +349,7 @@ export class WorkflowTasks {
       },
     });
     task.timeout?.cancel();
-    const stickyQueue = request.stickyAttributes?.workerTaskQueue?.name;
-    this.setSticky(
-      run,
-      stickyQueue
-        ? {
-            queue: stickyQueue,
-            scheduleToStartMs:
-              durationMs(request.stickyAttributes?.scheduleToStartTimeout) || DEFAULT_STICKY_SCHEDULE_TO_START_MS,
-          }
-        : undefined,
-    );
+    this.setSticky(run, stickyBinding);
     recordBuildId(run, buildId);
     run.addAutoResetPoint(buildId, completedEventId, run.children.size === 0);
     run.previousStartedEventId = task.startedEventId;
@@ -310,12 +367,60 @@ export class WorkflowTasks {
       if (run.isOpen) {
         const hadBuffered = run.flushBuffered();
         run.workflowTask = undefined;
-        if (hadBuffered || needsTask || run.pendingUpdateIds.length > 0) this.schedule(run);
+        if (hadBuffered || needsTask) this.schedule(run);
+        else if (run.pendingUpdateIds.length > 0) this.scheduleForUpdates(run);
       }
       task.lock.release();
       this.queries.afterTask(run);
     }
     return { activityTasks: eagerActivities };
+  }
+
+  /**
+   * The server's rule for dropping a speculative task: still speculative, no commands, not a
+   * heartbeat, only update rejections, and it shipped no events written since the last completed
+   * task (up to DISCARD_SPECULATIVE_MAX_EVENTS when the worker accepts them again).
+   */
+  private discardsSpeculative(
+    run: WorkflowRun,
+    request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+    commands: readonly unknown[],
+    messages: readonly ProtocolMessage[],
+  ): boolean {
+    if (!run.hasReserved || commands.length > 0 || request.forceCreateNewWorkflowTask) return false;
+    if (!messages.every((m) => m.body?.type_url === REJECTION_TYPE)) return false;
+    // Events after the last completed task's WorkflowTaskCompleted.
+    const shipped = run.lastEventId - (run.previousStartedEventId + 1);
+    const allowed = request.capabilities?.discardSpeculativeWorkflowTaskWithEvents ? DISCARD_SPECULATIVE_MAX_EVENTS : 0;
+    return shipped <= allowed;
+  }
+
+  /** Completes a speculative task without writing it: its updates are rejected, nothing else changed. */
+  private discardSpeculative(
+    run: WorkflowRun,
+    task: WorkflowTaskState,
+    messages: ProtocolMessage[],
+    identity: string,
+    stickyBinding: StickyBinding | undefined,
+  ): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+    run.dropReserved();
+    task.timeout?.cancel();
+    this.setSticky(run, stickyBinding);
+    run.workflowTaskFailures = 0;
+    try {
+      this.commands.apply(run, [], messages, { completedEventId: 0, identity, eagerActivities: [] });
+    } finally {
+      moveWorkflowTask(task, 'completed');
+      this.updates.afterTask(run, task.updateIds);
+      const hadBuffered = run.flushBuffered();
+      run.workflowTask = undefined;
+      if (hadBuffered) this.schedule(run);
+      else if (run.pendingUpdateIds.length > 0) this.scheduleForUpdates(run);
+      task.lock.release();
+      this.queries.afterTask(run);
+    }
+    // Where the worker rolls its history back to: after the last task that was written.
+    return { resetHistoryEventId: i64(run.previousStartedEventId) };
   }
 
   failed(request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest, token: TaskToken): object {
@@ -401,7 +506,9 @@ export class WorkflowTasks {
     const ns = this.effects.namespace(request.namespace);
     const name = request.taskQueue?.name ?? '';
     if (!name) throw invalidArgument('Task queue name is required');
-    const response = await this.effects.matching.workflowQueue(ns.name, name).poll(ctx);
+    const response = await this.effects.matching
+      .workflowQueue(ns.name, name)
+      .poll({ ...ctx, workerVersion: pollerVersionStamp(request) });
     return response ?? {};
   }
 }

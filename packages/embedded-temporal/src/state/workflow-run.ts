@@ -112,6 +112,11 @@ export class WorkflowRun {
   /** Decoded search attributes for listing, rebuilt after an upsert. */
   visibilityCache: Record<string, unknown> | undefined;
   private readonly listeners = new Set<() => void>();
+  /**
+   * Events of a speculative workflow task (see `reserve`): their ids are taken, but nothing in
+   * history shows them until another event is written or the task is kept.
+   */
+  private reservedEvents: HistoryEvent[] = [];
   private sizedEvents = 0;
   private sizeBytes = 0;
 
@@ -141,12 +146,54 @@ export class WorkflowRun {
     return { workflowId: this.workflowId, runId: this.runId };
   }
 
-  /** Appends an event now (no buffering) and wakes history long-polls. */
+  /**
+   * Appends an event now (no buffering) and wakes history long-polls. Reserved events are written
+   * first: anything written to the history makes a speculative task a normal one.
+   */
   append(eventType: EventType, attributes: EventAttributes): number {
+    this.writeReserved();
     const eventId = this.events.length + 1;
     this.events.push({ eventId: i64(eventId), eventType, eventTime: timestamp(this.clock.now()), ...attributes });
     for (const listener of [...this.listeners]) listener();
     return eventId;
+  }
+
+  /**
+   * Takes the next event id for an event that is not written yet (a speculative workflow task's
+   * scheduled and started events): history reads, describe and long-polls do not see it until
+   * `writeReserved` (or the next `append`) writes it; `dropReserved` forgets it.
+   */
+  reserve(eventType: EventType, attributes: EventAttributes): number {
+    const eventId = this.events.length + this.reservedEvents.length + 1;
+    this.reservedEvents.push({
+      eventId: i64(eventId),
+      eventType,
+      eventTime: timestamp(this.clock.now()),
+      ...attributes,
+    });
+    return eventId;
+  }
+
+  /** Whether events are reserved (a speculative workflow task is pending). */
+  get hasReserved(): boolean {
+    return this.reservedEvents.length > 0;
+  }
+
+  /** The reserved events, for the poll response that hands out the speculative task. */
+  get reserved(): readonly HistoryEvent[] {
+    return this.reservedEvents;
+  }
+
+  writeReserved(): void {
+    if (this.reservedEvents.length === 0) return;
+    const reserved = this.reservedEvents;
+    this.reservedEvents = [];
+    this.events.push(...reserved);
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  dropReserved(): void {
+    this.reservedEvents = [];
   }
 
   /**

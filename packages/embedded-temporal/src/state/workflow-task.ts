@@ -13,8 +13,9 @@ const { PendingWorkflowTaskState } = enums;
 export type WorkflowTaskPhase = 'scheduled' | 'started' | 'completed' | 'failed' | 'timedOut';
 
 export const WORKFLOW_TASK_TRANSITIONS: TransitionTable<WorkflowTaskPhase> = {
-  scheduled: ['started'],
-  // A scheduled task is never failed: a run closing under it just drops it.
+  // A scheduled task times out only on a sticky queue (schedule-to-start); it is never failed:
+  // a run closing under it just drops it.
+  scheduled: ['started', 'timedOut'],
   started: ['completed', 'failed', 'timedOut'],
   completed: [],
   failed: [],

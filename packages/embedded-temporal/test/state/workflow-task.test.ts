@@ -25,12 +25,16 @@ describe('workflow task transitions', () => {
     expect(t.state).toBe(end);
   });
 
-  it.each<WorkflowTaskPhase>(['completed', 'failed', 'timedOut'])(
-    'a task that was never started cannot end %s',
-    (end) => {
-      expect(() => moveWorkflowTask(task(), end)).toThrow('workflow task: illegal transition scheduled -> ' + end);
-    },
-  );
+  it.each<WorkflowTaskPhase>(['completed', 'failed'])('a task that was never started cannot end %s', (end) => {
+    expect(() => moveWorkflowTask(task(), end)).toThrow('workflow task: illegal transition scheduled -> ' + end);
+  });
+
+  it('a task that was never started can time out (the sticky schedule-to-start timeout)', () => {
+    const t = task();
+    moveWorkflowTask(t, 'timedOut');
+    expect(t.state).toBe('timedOut');
+    expect(() => moveWorkflowTask(t, 'started')).toThrow(IllegalTransitionError);
+  });
 
   it('cannot be started twice or after it ended', () => {
     const t = task();
