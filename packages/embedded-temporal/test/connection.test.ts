@@ -31,7 +31,8 @@ describe('connection-level RPCs (in-process service)', () => {
       upsertMemo: true,
       countGroupByExecutionStatus: true,
     });
-    expect(capabilities?.buildIdBasedVersioning).toBeFalsy();
+    // As the dev server advertises it: core sends worker version stamps only then.
+    expect(capabilities?.buildIdBasedVersioning).toBe(true);
   });
 
   it('describes, registers and lists namespaces', async () => {

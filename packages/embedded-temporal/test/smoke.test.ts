@@ -38,6 +38,17 @@ describe.each([
       expect(await handle.query(stageQuery)).toBe('done');
       return handle;
     });
+    // The worker's build id, as the dev server records it: on every task started event.
+    const { events } = await handle.fetchHistory();
+    const completedBy = events?.find((e) => e.workflowTaskCompletedEventAttributes)
+      ?.workflowTaskCompletedEventAttributes?.workerVersion?.buildId;
+    expect(completedBy).toBeTruthy();
+    const stamps = (events ?? []).flatMap((e) => {
+      const started = e.workflowTaskStartedEventAttributes ?? e.activityTaskStartedEventAttributes;
+      return started ? [started.workerVersion?.buildId] : [];
+    });
+    expect(stamps.length).toBeGreaterThan(2);
+    expect(new Set(stamps)).toEqual(new Set([completedBy]));
     await replayAll(env.client, [handle]);
   });
 

@@ -32,7 +32,9 @@ export function workflowServiceHandlers(engine: Engine, serverVersion: string): 
       activityFailureIncludeHeartbeat: true,
       supportsSchedules: false,
       encodedFailureAttributes: true,
-      buildIdBasedVersioning: false,
+      // As the dev server: core then sends its build id with polls and completions (instead of a
+      // binary checksum), and the stamps are recorded on the task started events.
+      buildIdBasedVersioning: true,
       upsertMemo: true,
       eagerWorkflowStart: true,
       sdkMetadata: true,
