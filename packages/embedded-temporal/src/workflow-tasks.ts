@@ -2,12 +2,8 @@
  * Workflow tasks, in the order a task lives: scheduling, handing out (on the run's sticky queue
  * with partial history, or on the normal queue with full history), completion (the ordering
  * rules here; each command's checks and effects in commands/), failure, and the timeouts. The
- * task's states are in state/workflow-task.ts, sticky bindings in sticky-queues.ts.
- *
- * A task scheduled only to deliver updates is speculative, as on the server: its scheduled and
- * started events are reserved (WorkflowRun.reserve), not written, and a completion that only
- * rejects the updates leaves no trace in history. Anything else written to the run meanwhile, a
- * completion with commands or accepted updates, a failure or a timeout writes them.
+ * task's states are in state/workflow-task.ts, sticky bindings in sticky-queues.ts, what makes a
+ * task speculative (no events unless it is kept) in speculative-tasks.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
@@ -23,11 +19,13 @@ import type { RunLifecycle } from './run-lifecycle';
 import { recordBuildId } from './search-attribute-values';
 import { moveWorkflowTask, newWorkflowTask, type WorkflowTaskState } from './state/workflow-task';
 import type { WorkflowRun } from './state/workflow-run';
+import { canScheduleSpeculative, dropsSpeculativeTask } from './speculative-tasks';
 import { currentTaskQueue, stickyBindingOf, StickyQueues, type StickyBinding } from './sticky-queues';
 import { encodeTaskToken, type TaskToken } from './task-token';
 import { duration, timestamp } from './time';
 import type { ActivityTaskResponse, Failure, ProtocolMessage, WorkflowTaskResponse } from './types';
 import type { Updates } from './updates';
+import { completionBuildId, pollerVersionStamp } from './worker-versions';
 
 const { EventType, WorkflowTaskFailedCause, TaskQueueKind, TimeoutType, SuggestContinueAsNewReason } = enums;
 type PollResponse = WorkflowTaskResponse;
@@ -42,35 +40,6 @@ const SERVICE_IDENTITY = 'history-service';
 function causeName(cause: temporal.api.enums.v1.WorkflowTaskFailedCause): string {
   const name = String(WorkflowTaskFailedCause[cause] ?? cause).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
   return name.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, c: string) => c.toUpperCase());
-}
-
-/**
- * How many events written since the last completed task a speculative task may have shipped and
- * still be dropped (the server's `history.discardSpeculativeWorkflowTaskMaximumEventsCount`), for
- * workers that declare they accept the same events again; for others, none.
- */
-const DISCARD_SPECULATIVE_MAX_EVENTS = 10;
-
-const REJECTION_TYPE = 'type.googleapis.com/temporal.api.update.v1.Rejection';
-
-/**
- * The worker version stamp the server records on WorkflowTaskStarted: the poller's build id from
- * its version capabilities, unless it polls as a worker deployment (versioning 3).
- */
-function pollerVersionStamp(
-  request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
-): temporal.api.common.v1.IWorkerVersionStamp | undefined {
-  const capabilities = request.workerVersionCapabilities;
-  const options = request.deploymentOptions;
-  if (
-    options?.workerVersioningMode === enums.WorkerVersioningMode.WORKER_VERSIONING_MODE_VERSIONED &&
-    options.deploymentName
-  ) {
-    return undefined;
-  }
-  if (capabilities?.useVersioning && capabilities.deploymentSeriesName) return undefined;
-  if (!capabilities?.buildId) return undefined;
-  return { buildId: capabilities.buildId, useVersioning: capabilities.useVersioning ?? false };
 }
 
 export class WorkflowTasks {
@@ -97,7 +66,7 @@ export class WorkflowTasks {
    * completed a task before and nothing else waits for the workflow; otherwise a normal task.
    */
   scheduleForUpdates(run: WorkflowRun): void {
-    this.scheduleTask(run, true, run.previousStartedEventId > 0 && run.buffered.length === 0);
+    this.scheduleTask(run, true, canScheduleSpeculative(run));
   }
 
   private scheduleTask(run: WorkflowRun, dispatch: boolean, speculative: boolean): void {
@@ -330,12 +299,9 @@ export class WorkflowTasks {
     }
 
     const stickyBinding = stickyBindingOf(request.stickyAttributes);
-    if (this.discardsSpeculative(run, request, commands, messages)) {
-      return this.discardSpeculative(run, task, messages, identity, stickyBinding);
-    }
+    if (dropsSpeculativeTask(run, request)) return this.dropSpeculative(run, task, messages, identity, stickyBinding);
 
-    const buildId =
-      request.workerVersionStamp?.buildId || request.deploymentOptions?.buildId || request.binaryChecksum || '';
+    const buildId = completionBuildId(request);
     const completedEventId = run.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
       workflowTaskCompletedEventAttributes: {
         scheduledEventId: i64(task.scheduledEventId),
@@ -376,27 +342,8 @@ export class WorkflowTasks {
     return { activityTasks: eagerActivities };
   }
 
-  /**
-   * The server's rule for dropping a speculative task: still speculative, no commands, not a
-   * heartbeat, only update rejections, and it shipped no events written since the last completed
-   * task (up to DISCARD_SPECULATIVE_MAX_EVENTS when the worker accepts them again).
-   */
-  private discardsSpeculative(
-    run: WorkflowRun,
-    request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
-    commands: readonly unknown[],
-    messages: readonly ProtocolMessage[],
-  ): boolean {
-    if (!run.hasReserved || commands.length > 0 || request.forceCreateNewWorkflowTask) return false;
-    if (!messages.every((m) => m.body?.type_url === REJECTION_TYPE)) return false;
-    // Events after the last completed task's WorkflowTaskCompleted.
-    const shipped = run.lastEventId - (run.previousStartedEventId + 1);
-    const allowed = request.capabilities?.discardSpeculativeWorkflowTaskWithEvents ? DISCARD_SPECULATIVE_MAX_EVENTS : 0;
-    return shipped <= allowed;
-  }
-
   /** Completes a speculative task without writing it: its updates are rejected, nothing else changed. */
-  private discardSpeculative(
+  private dropSpeculative(
     run: WorkflowRun,
     task: WorkflowTaskState,
     messages: ProtocolMessage[],
