@@ -42,6 +42,8 @@ export interface Effects {
   scheduleWorkflowTask(run: WorkflowRun, dispatch?: boolean): void;
   /** The same for updates alone: the task is speculative when it can be (see workflow-tasks.ts). */
   scheduleWorkflowTaskForUpdates(run: WorkflowRun): void;
+  /** Puts a task that was scheduled without dispatch (`scheduleWorkflowTask(run, false)`) on its queue. */
+  dispatchWorkflowTask(run: WorkflowRun): void;
   /**
    * Closes a run: `write` appends the close event, then every close listener runs (each area
    * drops what it holds for the run). A closed run is left alone.

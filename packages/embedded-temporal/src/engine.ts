@@ -108,6 +108,10 @@ export class Engine implements Effects {
     this.workflowTasks.scheduleForUpdates(run);
   }
 
+  dispatchWorkflowTask(run: WorkflowRun): void {
+    this.workflowTasks.dispatchHeld(run);
+  }
+
   closeRun(run: WorkflowRun, status: WorkflowExecutionStatus, write: () => void, outcome?: ChainOutcome): void {
     if (!run.isOpen) return;
     // Status first: history long-polls woken by the close event must see the run closed.

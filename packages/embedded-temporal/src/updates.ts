@@ -255,14 +255,21 @@ export class Updates {
       if (!startRequest.workflowIdConflictPolicy) {
         throw invalidArgument('Update-with-start requires a workflow id conflict policy');
       }
-      started = this.starts.startRun(ns, { ...startRequest, namespace: ns.name }, {});
+      // The new run's first task is kept off the queue until the update is admitted, so that, as
+      // on the server, it carries the update (a waiting poller would otherwise take it at once).
+      started = this.starts.startRun(ns, { ...startRequest, namespace: ns.name }, { eager: true });
     } catch (err) {
       throw multiOperationFailure(err, 0);
     }
     const { run } = started;
     let updateResponse: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
     try {
-      const state = this.admit(run, updateRequest.request ?? {});
+      let state: UpdateState;
+      try {
+        state = this.admit(run, updateRequest.request ?? {});
+      } finally {
+        this.effects.dispatchWorkflowTask(run);
+      }
       updateResponse = await this.wait(
         state,
         Math.max(

@@ -93,6 +93,12 @@ export class WorkflowTasks {
     if (dispatch) this.dispatch(run, task);
   }
 
+  /** Puts a task scheduled without dispatch on its queue (no-op once it was dispatched or taken). */
+  dispatchHeld(run: WorkflowRun): void {
+    const task = run.workflowTask;
+    if (task?.state === 'scheduled' && task.dispatchSeq === 0) this.dispatch(run, task);
+  }
+
   /**
    * Puts a scheduled task on the sticky queue of the worker that has the run cached (partial
    * history), or on the normal queue (full history). A sticky task not taken within the sticky

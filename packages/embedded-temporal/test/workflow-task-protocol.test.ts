@@ -19,6 +19,7 @@ const {
   TimeoutType,
   UpdateWorkflowExecutionLifecycleStage: Stage,
   WorkerVersioningMode,
+  WorkflowIdConflictPolicy,
   WorkflowTaskFailedCause,
 } = temporal.api.enums.v1;
 const namespace = 'default';
@@ -265,7 +266,7 @@ describe('workflow task protocol', () => {
     });
   });
 
-  describe('speculative tasks for updates', () => {
+  describe('tasks for updates', () => {
     const updateCodec = temporal.api.update.v1;
     const updateRequest = (updateId: string) => ({
       namespace,
@@ -302,6 +303,40 @@ describe('workflow task protocol', () => {
       const task = await poll(taskQueue);
       return { taskQueue, execution, updateId, update, task };
     };
+
+    it('gives the first task of an update-with-start the update, even when a poller is waiting', async () => {
+      const taskQueue = `q-${randomUUID()}`;
+      const workflowId = `raw-${randomUUID()}`;
+      const updateId = randomUUID();
+      // One connection: the poll waits at the service before the update-with-start reaches it.
+      const firstTask = poll(taskQueue);
+      const multi = service().executeMultiOperation({
+        namespace,
+        operations: [
+          {
+            startWorkflow: {
+              namespace,
+              workflowId,
+              workflowType: { name: 'raw' },
+              taskQueue: { name: taskQueue },
+              requestId: randomUUID(),
+              workflowIdConflictPolicy: WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+            },
+          },
+          { updateWorkflow: { ...updateRequest(updateId), workflowExecution: { workflowId } } },
+        ],
+      });
+      const first = await firstTask;
+      expect(Number(first.startedEventId)).toBe(3);
+      expect(first.messages?.map((m) => m.protocolInstanceId)).toEqual([updateId]);
+      await service().respondWorkflowTaskCompleted({
+        namespace,
+        taskToken: first.taskToken,
+        messages: [rejection(updateId, 2)],
+      });
+      const [, updated] = (await multi).responses ?? [];
+      expect(updated?.updateWorkflow?.outcome?.failure?.message).toBe('rejected by the test');
+    });
 
     it('drops the task of an update the workflow rejects: no events, ids reused', async () => {
       const { taskQueue, execution, updateId, update, task } = await updateAfterFirstTask([]);
