@@ -11,10 +11,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDataConverter } from '../../src/codec';
 import { runReplayCli } from '../../src/replay/cli';
 import type { History } from '../../src/replay/history-file';
-import { bundleWorkflows } from '../../src/worker';
 import { installQuietRuntime } from '../../src/replay/quiet-runtime';
 import { codecEnv } from '../helpers/codec-keys';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { appWorkflowBundle } from '../helpers/workflow-bundle';
 import { recordScenario, SCENARIOS, startRecording, SYNTHETIC_AGENT } from './golden/scenarios';
 
 let env: TestWorkflowEnvironment;
@@ -50,7 +50,7 @@ it('every lifecycle scenario stores no clear personal data and replays with the 
   const dataConverter = createDataConverter(keys);
   const recording = await startRecording(env, {
     name: 'personal',
-    workflowBundle: await bundleWorkflows(),
+    workflowBundle: await appWorkflowBundle(),
     dataConverter,
   });
   try {
@@ -76,7 +76,7 @@ it('every lifecycle scenario stores no clear personal data and replays with the 
 });
 
 it('the search above finds the personal data when the codec is off', async () => {
-  const recording = await startRecording(env, { name: 'personal-clear', workflowBundle: await bundleWorkflows() });
+  const recording = await startRecording(env, { name: 'personal-clear', workflowBundle: await appWorkflowBundle() });
   try {
     const history = await recordScenario(recording.recorder, SCENARIOS[0]);
     for (const personal of PERSONAL) expect(storedText(history)).toContain(personal);

@@ -24,11 +24,12 @@ import { loadTelemetryConfig } from '../../src/config';
 import { startVendorSimulators, type VendorSimulators } from '../../src/simulators';
 import { spanForest, type SpanNode } from '../../src/telemetry/span-tree';
 import { startTracing, type Tracing } from '../../src/telemetry/tracing';
-import { bundleWorkflows, createWorkers } from '../../src/worker';
+import { createWorkers } from '../../src/worker';
 import { statusQuery } from '../../src/workflows/definitions';
 import { startOtlpSink, type OtlpSink } from '../helpers/otlp-sink';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { testWorkersConfig } from '../helpers/workers-config';
+import { appWorkflowBundle } from '../helpers/workflow-bundle';
 import { AUTH_TOKEN, WEBHOOK_SECRET } from '../ingress/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -113,7 +114,7 @@ beforeAll(async () => {
   sink = await startOtlpSink();
   // One after the other: the SDK gives the server 5 s to come up, which bundling beside it can eat.
   env = await createLocalEnv();
-  const workflowBundle = await bundleWorkflows();
+  const workflowBundle = await appWorkflowBundle();
   ingress = await startIngressProcess({
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: env.namespace ?? 'default',

@@ -1,7 +1,8 @@
 /**
- * What the lifecycle tests share: one time-skipping Temporal (the embedded service), one workflow
- * bundle and one pair of vendor simulators per test file; real activities over HTTP; workers
- * built by the production factory; and the Percent webhook relayed as the ingress does it.
+ * What the lifecycle tests share: one time-skipping Temporal (the embedded service) and one pair
+ * of vendor simulators per test file; the run's one workflow bundle (`appWorkflowBundle`); real
+ * activities over HTTP; workers built by the production factory; and the Percent webhook relayed
+ * as the ingress does it.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,6 @@ import { workflowIdForProfile, type OnboardingEvent } from '../../src/onboarding
 import { startVendorSimulators, type SimulatorOptions, type VendorSimulators } from '../../src/simulators';
 import { Secret } from '../../src/secret';
 import {
-  bundleWorkflows,
   createWorkers,
   type BackgroundCheckWorkers,
   type CreateWorkersOptions,
@@ -31,6 +31,7 @@ import {
 } from '../../src/workflows/definitions';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { testWorkersConfig } from '../helpers/workers-config';
+import { appWorkflowBundle } from '../helpers/workflow-bundle';
 import { Worker } from '@temporalio/worker';
 
 export type CheckHandle = WorkflowHandle<typeof backgroundCheck>;
@@ -81,8 +82,6 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-let bundle: ReturnType<typeof bundleWorkflows> | undefined;
-
 const WEBHOOK_SECRET = new Secret('whsec_lifecycle_tests');
 
 /**
@@ -116,12 +115,11 @@ async function startWebhookReceiver() {
 }
 
 export async function setUpLifecycle(name: string, simOptions: SimulatorOptions = {}): Promise<Lifecycle> {
-  bundle ??= bundleWorkflows();
   const webhooks = await startWebhookReceiver();
   const [env, sim, workflowBundle] = await Promise.all([
     createTimeSkippingEnv(),
     startVendorSimulators({ webhook: { url: webhooks.url, secret: WEBHOOK_SECRET.reveal() }, ...simOptions }),
-    bundle,
+    appWorkflowBundle(),
   ]);
   const config = testWorkersConfig(name, env.namespace ?? 'default');
   let profiles = 0;
