@@ -1,7 +1,9 @@
 /**
- * Shared test plumbing: one workflow bundle per test file, workers on a fresh task queue, and
+ * Shared test plumbing: one workflow bundle per jest run, workers on a fresh task queue, and
  * replay of every history a test produced (a history the SDK's replayer rejects is a bug).
  */
+import { existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -14,9 +16,10 @@ import {
   Runtime,
   Worker,
   type WorkerOptions,
-  type WorkflowBundleWithSourceMap,
+  type WorkflowBundleOption,
 } from '@temporalio/worker';
 import * as activities from '../activities';
+import { BUNDLE_DIR_ENV } from './global-setup';
 
 // Keep test output readable: the SDK logs worker states and every expected activity failure.
 Runtime.install({
@@ -24,9 +27,17 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
 });
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: Promise<WorkflowBundleOption> | undefined;
 
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * The test workflows' bundle. webpack takes seconds and a dozen files need the same bundle: the
+ * first file of a jest run builds it into the run's directory (`global-setup.ts`), later files load
+ * it from there (`{ codePath }`; the source map is inline). Outside jest, once per process.
+ */
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  const dir = process.env[BUNDLE_DIR_ENV];
+  const codePath = dir && path.join(dir, 'workflow-bundle.js');
+  if (codePath && existsSync(codePath)) return Promise.resolve({ codePath });
   bundle ??= bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
     logger: {
@@ -37,6 +48,13 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
       warn: () => undefined,
       error: () => undefined,
     },
+  }).then(async ({ code }) => {
+    if (!codePath) return { code };
+    // Written whole, then renamed: a parallel jest worker never reads half a bundle.
+    const partial = `${codePath}.${process.pid}`;
+    await writeFile(partial, code);
+    await rename(partial, codePath);
+    return { codePath };
   });
   return bundle;
 }
