@@ -114,6 +114,24 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(force);
 }
 
+/**
+ * The official dev server listens before its frontend is ready and answers `GetSystemInfo` with
+ * UNAVAILABLE ("Frontend is not healthy yet") meanwhile; core's own launcher keeps polling, so
+ * this does too, until the same deadline as the launch.
+ */
+async function connectWhenHealthy(connect: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await connect();
+    } catch (err) {
+      const unavailable = /unavailable|not healthy/i.test(err instanceof Error ? err.message : String(err));
+      if (!unavailable || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 // `create` is private in the SDK's types; every public `create*` goes through it.
 const statics = TestWorkflowEnvironment as unknown as { create: Create };
 const create = statics.create;
@@ -122,7 +140,7 @@ statics.create = async function (this: unknown, opts: CreateOptions) {
   if (opts.server.type === 'existing') return create.call(this, opts);
   const { address, child } = await launch(opts.server);
   try {
-    const env = await create.call(this, { ...opts, server: { type: 'existing' }, address });
+    const env = await connectWhenHealthy(() => create.call(this, { ...opts, server: { type: 'existing' }, address }));
     const teardown = env.teardown.bind(env);
     env.teardown = async () => {
       try {
