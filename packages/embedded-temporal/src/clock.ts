@@ -31,11 +31,20 @@ export class WallClock implements Clock {
   readonly skipsTime = false;
   private readonly pending = new Set<NodeJS.Timeout>();
 
+  /**
+   * @param minDelayMs the server's timer queue never fires a task sooner than this after it was
+   * created (`history.timerProcessorMaxTimeShift`, 1 s by default): a 100 ms workflow timer, a
+   * 100 ms activity retry or a short timeout fires about a second later on a real server, and
+   * code (and tests) written against one can depend on that.
+   */
+  constructor(private readonly minDelayMs = 0) {}
+
   now(): number {
     return Date.now();
   }
 
-  schedule(atMs: number, callback: () => void): Scheduled {
+  schedule(dueMs: number, callback: () => void): Scheduled {
+    const atMs = Math.max(dueMs, Date.now() + this.minDelayMs);
     // setTimeout cannot wait longer than ~24.8 days; re-arm for far deadlines.
     let handle: NodeJS.Timeout;
     const arm = () => {

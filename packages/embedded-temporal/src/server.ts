@@ -4,6 +4,7 @@ import { type Clock, SkippingClock, WallClock } from './clock';
 import { Engine, type PayloadLimits } from './engine';
 import { RpcError } from './errors';
 import { loadServiceDefinitions } from './proto';
+import { parseGoDurationMs } from './time';
 import { type CallContext, type HealthHandlers, handlerFor } from './services/handler';
 import { operatorServiceHandlers } from './services/operator-service';
 import { testServiceHandlers } from './services/test-service';
@@ -26,7 +27,9 @@ export interface EmbeddedTemporalOptions {
   searchAttributes?: Record<string, string>;
   /**
    * `--dynamic-config-value key=value` settings. Used: `limit.blobSize.error`,
-   * `limit.blobSize.warn` and `limit.memoSize.error` (bytes); others are accepted and ignored.
+   * `limit.blobSize.warn` and `limit.memoSize.error` (bytes) and, in dev-server mode,
+   * `history.timerProcessorMaxTimeShift` (a duration, `1s` by default); others are accepted and
+   * ignored.
    */
   dynamicConfig?: Record<string, string>;
   log?: (message: string) => void;
@@ -40,7 +43,12 @@ export interface EmbeddedTemporal {
 }
 
 export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): Promise<EmbeddedTemporal> {
-  const clock: Clock = options.mode === 'test-server' ? new SkippingClock(1) : new WallClock();
+  // The time-skipping test server fires timers when due; the dev server (a real server) does not
+  // fire a timer-queue task sooner than its max time shift after creating it.
+  const clock: Clock =
+    options.mode === 'test-server'
+      ? new SkippingClock(1)
+      : new WallClock(timerMaxTimeShiftMs(options.dynamicConfig ?? {}));
   const engine = new Engine({ clock, namespaces: options.namespaces?.length ? options.namespaces : ['default'] });
   engine.limits = payloadLimits(options.dynamicConfig ?? {});
   for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
@@ -166,6 +174,17 @@ function statusDetails(err: RpcError): grpc.Metadata | undefined {
 }
 
 /** The server's payload limits (its defaults: 2 MiB, warn 512 KiB), overridable by dynamic config. */
+const TIMER_MAX_TIME_SHIFT_KEY = 'history.timerProcessorMaxTimeShift';
+
+function timerMaxTimeShiftMs(config: Record<string, string>): number {
+  const raw = config[TIMER_MAX_TIME_SHIFT_KEY];
+  if (raw === undefined) return 1000;
+  const ms = parseGoDurationMs(raw);
+  if (ms === undefined)
+    throw new Error(`dynamic config ${TIMER_MAX_TIME_SHIFT_KEY}: not a duration (e.g. 1s, 50ms): ${raw}`);
+  return ms;
+}
+
 function payloadLimits(config: Record<string, string>): PayloadLimits {
   const read = (key: string, fallback: number) => {
     const raw = config[key];

@@ -29,3 +29,25 @@ export function durationMs(d: Duration | null | undefined): number {
 export function optionalDuration(ms: number): Duration | null {
   return ms > 0 ? duration(ms) : null;
 }
+
+const GO_DURATION_UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/**
+ * A Go duration string as the server's dynamic config takes it (`1s`, `50ms`, `1m30s`), in ms;
+ * undefined when it is not one. Surrounding quotes (YAML-style values) are allowed.
+ */
+export function parseGoDurationMs(text: string): number | undefined {
+  const value = text.trim().replace(/^"(.*)"$/, '$1');
+  if (value === '0') return 0;
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) return undefined;
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * GO_DURATION_UNIT_MS[unit], 0);
+}

@@ -1,4 +1,5 @@
-import { SkippingClock } from '../src/clock';
+import { SkippingClock, WallClock } from '../src/clock';
+import { parseGoDurationMs } from '../src/time';
 
 const HOUR = 3_600_000;
 
@@ -73,4 +74,47 @@ describe('SkippingClock', () => {
     expect(() => clock.unlock()).not.toThrow();
     expect(clock.lockCount).toBe(0);
   });
+});
+
+describe('WallClock', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('fires no sooner than its minimum delay after scheduling, and on time when due later', () => {
+    const clock = new WallClock(1000);
+    const fired: string[] = [];
+    clock.schedule(Date.now() + 100, () => fired.push('short'));
+    clock.schedule(Date.now() + 5000, () => fired.push('long'));
+    jest.advanceTimersByTime(999);
+    expect(fired).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(fired).toEqual(['short']);
+    jest.advanceTimersByTime(3999);
+    expect(fired).toEqual(['short']);
+    jest.advanceTimersByTime(1);
+    expect(fired).toEqual(['short', 'long']);
+    clock.close();
+  });
+
+  it('fires when due without a minimum delay', () => {
+    const clock = new WallClock();
+    const fired: number[] = [];
+    clock.schedule(Date.now() + 100, () => fired.push(Date.now()));
+    jest.advanceTimersByTime(100);
+    expect(fired).toHaveLength(1);
+    clock.close();
+  });
+});
+
+describe('parseGoDurationMs', () => {
+  it.each([
+    ['1s', 1000],
+    ['50ms', 50],
+    ['"5s"', 5000],
+    ['1m30s', 90_000],
+    ['1.5s', 1500],
+    ['0', 0],
+  ])('reads %s', (text, ms) => expect(parseGoDurationMs(text)).toBe(ms));
+
+  it.each(['', 'soon', '5', '1s soon', 's'])('refuses %p', (text) => expect(parseGoDurationMs(text)).toBeUndefined());
 });
