@@ -6,7 +6,7 @@ import { Namespaces } from '../../src/namespaces';
 import { i64 } from '../../src/proto';
 import { WorkflowRun } from '../../src/state/workflow-run';
 import type { Command } from '../../src/types';
-import { ManualClock } from '../state/helpers';
+import { newRun } from '../state/helpers';
 
 const { CommandType, WorkflowTaskFailedCause: Cause } = enums;
 
@@ -18,22 +18,7 @@ const effects = { limits, namespace: (name: string) => namespaces.get(name) } as
 const registry = new CommandRegistry({ effects } as CommandDeps);
 
 function run(): WorkflowRun {
-  return new WorkflowRun(
-    namespaces.get('default'),
-    'wf',
-    'run-1',
-    {
-      workflowType: 'w',
-      taskQueue: 'q',
-      workflowExecutionTimeoutMs: 0,
-      workflowRunTimeoutMs: 0,
-      workflowTaskTimeoutMs: 10_000,
-      attempt: 1,
-      firstExecutionRunId: 'run-1',
-      executionExpirationTime: 0,
-    },
-    new ManualClock(),
-  );
+  return newRun(namespaces.get('default'));
 }
 
 const startTimer = (timerId: string, seconds = 1): Command => ({

@@ -2,27 +2,12 @@
 import { enums } from '../../src/enums';
 import { Namespace } from '../../src/namespaces';
 import { WorkflowRun } from '../../src/state/workflow-run';
-import { ManualClock } from './helpers';
+import { newRun } from './helpers';
 
 const { EventType } = enums;
 
 function run(): WorkflowRun {
-  const r = new WorkflowRun(
-    new Namespace('default'),
-    'wf',
-    'run-1',
-    {
-      workflowType: 'w',
-      taskQueue: 'q',
-      workflowExecutionTimeoutMs: 0,
-      workflowRunTimeoutMs: 0,
-      workflowTaskTimeoutMs: 10_000,
-      attempt: 1,
-      firstExecutionRunId: 'run-1',
-      executionExpirationTime: 0,
-    },
-    new ManualClock(),
-  );
+  const r = newRun(new Namespace('default'));
   r.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {});
   return r;
 }
